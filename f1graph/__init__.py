@@ -1,0 +1,3 @@
+"""f1graph: a GraphQL gateway over OpenF1."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,58 @@
+"""The Starlette application: ``/graphql``, ``/healthz`` and the lifespan that owns services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from f1graph import __version__
+from f1graph.graphql_view import GraphQLView
+from f1graph.openf1 import Source
+from f1graph.schema import schema
+from f1graph.services import build_services
+from f1graph.settings import Settings
+
+
+def create_app(settings: Settings | None = None, source: Source | None = None) -> Starlette:
+    """The app; ``settings`` default to the environment, ``source`` to what they name."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.services = build_services(settings, source)
+        try:
+            yield
+        finally:
+            await app.state.services.aclose()
+
+    graphql = GraphQLView(schema)
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(GZipMiddleware, minimum_size=2048)],
+    )
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness: the process answers; details live on the health routes."""
+    services: Any = request.app.state.services
+    return JSONResponse(
+        {
+            "status": "ok",
+            "version": __version__,
+            "cache": services.cache.backend.name,
+            "circuit": services.breaker.state.value,
+        }
+    )

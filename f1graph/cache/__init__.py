@@ -1,0 +1,55 @@
+"""The cache: an embedded byte-bounded LRU by default, Redis when configured."""
+
+from __future__ import annotations
+
+import time
+
+from f1graph.cache import keys
+from f1graph.cache.backend import CacheBackend
+from f1graph.cache.entry import Entry, pack, unpack
+from f1graph.cache.memory import MemoryCache
+from f1graph.cache.redis import RedisCache
+from f1graph.cache.ttl import STALE_GRACE_S, fresh_ttl_s
+from f1graph.settings import Settings
+
+
+class Cache:
+    """Entries with a fresh period and a stale grace period, over a backend."""
+
+    def __init__(self, backend: CacheBackend, stale_grace_s: float = STALE_GRACE_S) -> None:
+        self.backend = backend
+        self.stale_grace_s = stale_grace_s
+        self.hits = 0
+        self.misses = 0
+
+    async def get(self, key: str) -> Entry | None:
+        raw = await self.backend.get(key)
+        if raw is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return unpack(raw)
+
+    async def put(self, key: str, payload: bytes, fresh_s: float) -> Entry:
+        fresh_until = time.time() + fresh_s
+        await self.backend.set(key, pack(payload, fresh_until), fresh_s + self.stale_grace_s)
+        return Entry(payload, fresh_until)
+
+    async def drop_session(self, session_key: int) -> int:
+        """Drop every cached entry of one session; return how many there were."""
+        return await self.backend.delete_prefix(keys.session_prefix(session_key))
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()
+
+
+def make_cache(settings: Settings) -> Cache:
+    backend: CacheBackend
+    if settings.redis_url:
+        backend = RedisCache(settings.redis_url)
+    else:
+        backend = MemoryCache(settings.cache_max_bytes)
+    return Cache(backend)
+
+
+__all__ = ["Cache", "CacheBackend", "Entry", "MemoryCache", "RedisCache", "fresh_ttl_s", "keys", "make_cache"]

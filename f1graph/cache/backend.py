@@ -1,0 +1,31 @@
+"""What a cache backend offers; memory and Redis implement it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class CacheBackend(Protocol):
+    """Bytes by key, each with an expiry, plus the cross-process lock single-flight needs."""
+
+    name: str
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def set(self, key: str, value: bytes, ttl_s: float) -> None: ...
+
+    async def delete_prefix(self, prefix: str) -> int:
+        """Drop every key starting with ``prefix``; return how many were dropped."""
+        ...
+
+    async def try_lock(self, key: str, ttl_s: float) -> bool:
+        """Take a lock that other processes see; ``True`` when taken (always, in memory)."""
+        ...
+
+    async def unlock(self, key: str) -> None: ...
+
+    async def ping(self) -> bool: ...
+
+    async def stats(self) -> dict[str, int]: ...
+
+    async def aclose(self) -> None: ...

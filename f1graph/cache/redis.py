@@ -1,0 +1,60 @@
+"""The shared cache: Redis, so replicas share datasets, in-flight locks and the rate budget."""
+
+from __future__ import annotations
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+
+class RedisCache:
+    """Bytes cache in Redis; keys expire on their own (``PX``)."""
+
+    name = "redis"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._redis: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=False)
+
+    async def get(self, key: str) -> bytes | None:
+        value = await self._redis.get(key)
+        return value if isinstance(value, bytes) else None
+
+    async def set(self, key: str, value: bytes, ttl_s: float) -> None:
+        await self._redis.set(key, value, px=max(1, int(ttl_s * 1000)))
+
+    async def delete_prefix(self, prefix: str) -> int:
+        dropped = 0
+        batch: list[bytes] = []
+        async for key in self._redis.scan_iter(match=_escape(prefix) + "*", count=500):
+            batch.append(key)
+            if len(batch) >= 500:
+                dropped += await self._redis.unlink(*batch)
+                batch.clear()
+        if batch:
+            dropped += await self._redis.unlink(*batch)
+        return dropped
+
+    async def try_lock(self, key: str, ttl_s: float) -> bool:
+        return bool(await self._redis.set(key, b"1", nx=True, px=max(1, int(ttl_s * 1000))))
+
+    async def unlock(self, key: str) -> None:
+        await self._redis.delete(key)
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._redis.ping())
+        except (RedisError, OSError):
+            return False
+
+    async def stats(self) -> dict[str, int]:
+        info = await self._redis.info("memory")
+        return {"entries": int(await self._redis.dbsize()), "bytes": int(info["used_memory"])}
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()
+
+
+def _escape(prefix: str) -> str:
+    for ch in "\\*?[]":
+        prefix = prefix.replace(ch, "\\" + ch)
+    return prefix

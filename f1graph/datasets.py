@@ -1,0 +1,272 @@
+"""Session datasets: a session's whole endpoint, fetched once, cached, parsed once, indexed.
+
+The read path for ``(endpoint, session)`` is: parsed copy in this process (while fresh) ->
+cache entry (while fresh) -> one upstream fetch shared by every concurrent caller (in this
+process by single-flight, across processes by a Redis lock), batching several sessions into one
+call with repeated ``session_key`` (ORed by OpenF1). When OpenF1 fails, a stale entry is served
+and marked stale; with nothing to serve, the upstream error is raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+import msgspec
+from cachetools import LRUCache
+
+from f1graph.cache import Cache, Entry, fresh_ttl_s, keys
+from f1graph.cache.singleflight import SingleFlight
+from f1graph.errors import NotFoundError, UpstreamError
+from f1graph.openf1 import ENDPOINTS, Filters, Source, where
+from f1graph.openf1.filters import to_query_string
+from f1graph.settings import Settings
+
+_DRIVER_ORDER = {"laps": "lap_number", "stints": "stint_number"}
+LOCK_TTL_S = 30.0
+LOCK_POLL_S = 0.05
+
+
+class Dataset:
+    """One endpoint's rows for one session (parsed records), with indexes by driver and lap."""
+
+    def __init__(
+        self, endpoint: str, session_key: int, rows: list[Any], nbytes: int, fresh_until: float
+    ) -> None:
+        self.endpoint = endpoint
+        self.session_key = session_key
+        self.rows = rows
+        self.nbytes = nbytes
+        self.fresh_until = fresh_until
+        self.stale = False
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @cached_property
+    def by_driver(self) -> dict[int, list[Any]]:
+        """Rows per ``driver_number``: laps by lap number, stints by stint number, the rest in
+        the dataset's (time) order."""
+        out: dict[int, list[Any]] = defaultdict(list)
+        for row in self.rows:
+            number = getattr(row, "driver_number", None)
+            if number is not None:
+                out[number].append(row)
+        order = _DRIVER_ORDER.get(self.endpoint)
+        if order is not None:
+            for rows in out.values():
+                rows.sort(key=lambda row: getattr(row, order))
+        return dict(out)
+
+    @cached_property
+    def by_driver_lap(self) -> dict[tuple[int, int], Any]:
+        """Rows per ``(driver_number, lap_number)``: one lap (or the last row for that lap)."""
+        return {
+            (row.driver_number, row.lap_number): row
+            for row in self.rows
+            if getattr(row, "lap_number", None) is not None
+            and getattr(row, "driver_number", None) is not None
+        }
+
+    def for_driver(self, driver_number: int) -> list[Any]:
+        return self.by_driver.get(driver_number, [])
+
+
+class Datasets:
+    """Where every part of f1graph gets OpenF1 data from (telemetry aside)."""
+
+    def __init__(self, source: Source, cache: Cache, settings: Settings) -> None:
+        self.source = source
+        self.cache = cache
+        self.settings = settings
+        self._flight: SingleFlight[str, Dataset] = SingleFlight()
+        self._query_flight: SingleFlight[str, tuple[list[Any], bool]] = SingleFlight()
+        self._parsed: LRUCache[str, Dataset] = LRUCache(maxsize=512)
+        self._latest: tuple[float, int] | None = None
+
+    async def get(self, endpoint: str, session_key: int) -> Dataset:
+        return (await self.get_many(endpoint, [session_key]))[0]
+
+    async def get_many(self, endpoint: str, session_keys: Sequence[int]) -> list[Dataset]:
+        """Datasets for several sessions, in order; misses share upstream calls."""
+        spec = ENDPOINTS[endpoint]
+        if not spec.per_session or spec.telemetry:
+            raise ValueError(f"{endpoint} is not fetched as whole-session datasets")
+        now = time.time()
+        out: dict[str, Dataset] = {}
+        missing: list[str] = []
+        for sk in session_keys:
+            key = keys.dataset_key(sk, endpoint)
+            parsed = self._parsed.get(key)
+            if parsed is not None and parsed.fresh_until > now:
+                out[key] = parsed
+            else:
+                missing.append(key)
+        if missing:
+            out.update(await self._flight.many(missing, lambda ks: self._load(endpoint, ks)))
+        return [out[keys.dataset_key(sk, endpoint)] for sk in session_keys]
+
+    async def session_end(self, session_key: int) -> datetime | None:
+        rows = (await self.get("sessions", session_key)).rows
+        return rows[0].date_end if rows else None
+
+    async def resolve_latest(self) -> int:
+        """The concrete key of OpenF1's ``latest`` session (looked up at most once a minute)."""
+        if self._latest and time.monotonic() - self._latest[0] < 60:
+            return self._latest[1]
+        rows, _stale = await self.query("sessions", where(session_key="latest"), ttl_s=60)
+        if not rows:
+            raise NotFoundError("OpenF1 has no latest session.")
+        self._latest = (time.monotonic(), rows[-1].session_key)
+        return rows[-1].session_key  # type: ignore[no-any-return]
+
+    async def query(self, endpoint: str, filters: Filters, ttl_s: float | None = None) -> tuple[list[Any], bool]:
+        """Rows of a cross-session query (meetings, a session search): ``(rows, stale)``."""
+        spec = ENDPOINTS[endpoint]
+        canonical = to_query_string(sorted(filters))
+        key = keys.query_key(endpoint, canonical)
+        fresh_s = spec.ttl_s if ttl_s is None else ttl_s
+
+        async def load() -> tuple[list[Any], bool]:
+            entry = await self.cache.get(key)
+            if entry is not None and not entry.stale:
+                return spec.decode(entry.payload), False
+            try:
+                body = await self.source.fetch(endpoint, filters)
+            except UpstreamError:
+                if entry is None:
+                    raise
+                return spec.decode(entry.payload), True
+            rows = spec.decode(body)
+            await self.cache.put(key, msgspec.json.encode(rows), fresh_s)
+            return rows, False
+
+        return await self._query_flight.do(key, load)
+
+    async def drop_session(self, session_key: int) -> int:
+        """Forget every cached entry of a session, here and in the cache; return the count."""
+        prefix = keys.session_prefix(session_key)
+        for key in [k for k in self._parsed if k.startswith(prefix)]:
+            self._parsed.pop(key, None)
+        return await self.cache.drop_session(session_key)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    async def _load(self, endpoint: str, dataset_keys: list[str]) -> dict[str, Dataset]:
+        spec = ENDPOINTS[endpoint]
+        entries: dict[str, Entry | None] = {}
+        out: dict[str, Dataset] = {}
+        for key, entry in zip(dataset_keys, await self._entries(dataset_keys), strict=True):
+            if entry is not None and not entry.stale:
+                out[key] = self._remember(endpoint, key, entry, spec.decode(entry.payload))
+            else:
+                entries[key] = entry
+        if entries:
+            out.update(await self._fetch_locked(endpoint, entries))
+        return out
+
+    async def _entries(self, dataset_keys: list[str]) -> list[Entry | None]:
+        return list(await asyncio.gather(*(self.cache.get(k) for k in dataset_keys)))
+
+    async def _fetch_locked(
+        self, endpoint: str, entries: dict[str, Entry | None]
+    ) -> dict[str, Dataset]:
+        """Fetch what another process is not already fetching; wait for what it is."""
+        backend = self.cache.backend
+        mine: dict[str, Entry | None] = {}
+        theirs: list[str] = []
+        for key, entry in entries.items():
+            if await backend.try_lock(keys.lock_key(key), LOCK_TTL_S):
+                mine[key] = entry
+            else:
+                theirs.append(key)
+        out: dict[str, Dataset] = {}
+        try:
+            if mine:
+                out.update(await self._fetch(endpoint, mine))
+        finally:
+            for key in mine:
+                await backend.unlock(keys.lock_key(key))
+        for key in theirs:
+            out[key] = await self._await_other_process(endpoint, key, entries[key])
+        return out
+
+    async def _await_other_process(
+        self, endpoint: str, key: str, stale: Entry | None
+    ) -> Dataset:
+        deadline = time.monotonic() + LOCK_TTL_S
+        while time.monotonic() < deadline:
+            await asyncio.sleep(LOCK_POLL_S)
+            entry = await self.cache.get(key)
+            if entry is not None and not entry.stale:
+                return self._remember(endpoint, key, entry, ENDPOINTS[endpoint].decode(entry.payload))
+            if await self.cache.backend.try_lock(keys.lock_key(key), LOCK_TTL_S):
+                await self.cache.backend.unlock(keys.lock_key(key))
+                break  # the other process gave up: fetch it ourselves
+        return (await self._fetch(endpoint, {key: stale}))[key]
+
+    async def _fetch(self, endpoint: str, entries: dict[str, Entry | None]) -> dict[str, Dataset]:
+        spec = ENDPOINTS[endpoint]
+        session_of = {key: _session_of(key) for key in entries}
+        batch = self.settings.batch_max_sessions
+        keys_list = list(entries)
+        out: dict[str, Dataset] = {}
+        chunks = [keys_list[i : i + batch] for i in range(0, len(keys_list), batch)]
+        results = await asyncio.gather(
+            *(self._fetch_chunk(endpoint, [session_of[k] for k in chunk]) for chunk in chunks),
+            return_exceptions=True,
+        )
+        for chunk, result in zip(chunks, results, strict=True):
+            if isinstance(result, BaseException):
+                if not isinstance(result, UpstreamError):
+                    raise result
+                for key in chunk:
+                    entry = entries[key]
+                    if entry is None:
+                        raise result
+                    dataset = Dataset(
+                        endpoint, session_of[key], spec.decode(entry.payload),
+                        len(entry.payload), entry.fresh_until,
+                    )
+                    dataset.stale = True
+                    out[key] = dataset
+                continue
+            for key in chunk:
+                sk = session_of[key]
+                rows = result.get(sk, [])
+                payload = msgspec.json.encode(rows)
+                end = await self._end_for_ttl(endpoint, sk, rows)
+                fresh_s = fresh_ttl_s(spec.ttl_s, end, self.settings.ended_session_ttl_s)
+                entry = await self.cache.put(key, payload, fresh_s)
+                out[key] = self._remember(endpoint, key, entry, rows)
+        return out
+
+    async def _fetch_chunk(self, endpoint: str, session_keys: list[int]) -> dict[int, list[Any]]:
+        body = await self.source.fetch(endpoint, where(session_key=session_keys))
+        rows = ENDPOINTS[endpoint].decode(body)
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in rows:
+            grouped[row.session_key].append(row)
+        return grouped
+
+    async def _end_for_ttl(self, endpoint: str, session_key: int, rows: list[Any]) -> datetime | None:
+        if endpoint == "sessions":
+            return rows[0].date_end if rows else None  # type: ignore[no-any-return]
+        try:
+            return await self.session_end(session_key)
+        except UpstreamError:
+            return None  # unknown end: the short TTL is the safe choice
+
+    def _remember(self, endpoint: str, key: str, entry: Entry, rows: list[Any]) -> Dataset:
+        dataset = Dataset(endpoint, _session_of(key), rows, len(entry.payload), entry.fresh_until)
+        self._parsed[key] = dataset
+        return dataset
+
+
+def _session_of(dataset_key: str) -> int:
+    return int(dataset_key[len(keys.PREFIX) + len(":session:") :].split(":", 1)[0])

@@ -1,0 +1,28 @@
+"""Strawberry's ASGI view, with orjson encoding and f1graph's per-request context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from f1graph.context import Context
+from f1graph.services import Services
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """``/graphql``: POST and GET, GraphiQL in a browser."""
+
+    def __init__(self, schema: Any, **kwargs: Any) -> None:
+        super().__init__(schema, **kwargs)
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        services: Services = request.app.state.services
+        return Context(services)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)

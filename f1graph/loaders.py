@@ -1,0 +1,42 @@
+"""Per-request DataLoaders: every session key a query touches, per endpoint, in one batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from f1graph.datasets import Dataset, Datasets
+
+
+class Loaders:
+    """One DataLoader per endpoint, created on first use; made afresh for every request."""
+
+    def __init__(self, datasets: Datasets, max_batch: int) -> None:
+        self.datasets = datasets
+        self.max_batch = max_batch
+        self.stale = False  # set when any dataset served came from a stale cache entry
+        self._loaders: dict[str, DataLoader] = {}
+
+    def _loader(self, endpoint: str) -> DataLoader:
+        loader = self._loaders.get(endpoint)
+        if loader is None:
+
+            async def batch(session_keys: list[int]) -> list[Dataset]:
+                return await self.datasets.get_many(endpoint, session_keys)
+
+            loader = self._loaders[endpoint] = DataLoader(batch, max_batch_size=self.max_batch)
+        return loader
+
+    async def dataset(self, endpoint: str, session_key: int) -> Dataset:
+        """The session's whole dataset for ``endpoint`` (batched with the request's others)."""
+        dataset: Dataset = await self._loader(endpoint).load(session_key)
+        if dataset.stale:
+            self.stale = True
+        return dataset
+
+    async def rows(self, endpoint: str, session_key: int) -> list[Any]:
+        return (await self.dataset(endpoint, session_key)).rows
+
+    async def driver_rows(self, endpoint: str, session_key: int, driver_number: int) -> list[Any]:
+        return (await self.dataset(endpoint, session_key)).for_driver(driver_number)

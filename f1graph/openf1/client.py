@@ -1,0 +1,166 @@
+"""The HTTP client of OpenF1: one ``httpx.AsyncClient`` per process.
+
+Each call passes the circuit breaker, then the rate budget, then retries with exponential
+back-off and jitter (tenacity) on what OpenF1 does in production: 429 or plain-text
+``Rate exceeded``, 5xx with an HTML body, timeouts and dropped connections. ``[]`` and
+404 ``{"detail": "No results found."}`` both mean no rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from f1graph.errors import (
+    BadRequestError,
+    UpstreamBadResponseError,
+    UpstreamError,
+    UpstreamLiveSessionError,
+    UpstreamRateLimitedError,
+    UpstreamUnavailableError,
+)
+from f1graph.openf1.breaker import CircuitBreaker
+from f1graph.openf1.endpoints import ENDPOINTS
+from f1graph.openf1.filters import Filters, to_query_string
+from f1graph.openf1.ratelimit import RateBudget
+
+log = logging.getLogger(__name__)
+
+
+class _Transient(Exception):
+    """A failure worth another try; carries the error to raise when tries run out."""
+
+    def __init__(self, error: UpstreamError, retry_after_s: float | None = None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.retry_after_s = retry_after_s
+
+
+class OpenF1Client:
+    """A :class:`f1graph.openf1.Source` over OpenF1's REST API (or any compatible base URL)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        budget: RateBudget,
+        breaker: CircuitBreaker,
+        retries: int = 4,
+        connect_timeout_s: float = 5.0,
+        read_timeout_s: float = 30.0,
+        backoff_max_s: float = 8.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.budget = budget
+        self.breaker = breaker
+        self.retries = retries
+        self.backoff_max_s = backoff_max_s
+        self.requests: Counter[str] = Counter()  # upstream HTTP requests per endpoint
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+            headers={"accept": "application/json", "user-agent": "f1graph"},
+            transport=transport,
+            follow_redirects=True,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def fetch(self, endpoint: str, filters: Filters) -> bytes:
+        """Rows of ``endpoint`` matching ``filters`` as JSON bytes; see the module docstring."""
+        if endpoint not in ENDPOINTS:
+            raise BadRequestError(f"OpenF1 has no endpoint called {endpoint!r}.")
+        url = f"{self.base_url}/{endpoint}"
+        query = to_query_string(filters)
+        self.breaker.before_call()
+        try:
+            async for attempt in AsyncRetrying(
+                retry=retry_if_exception_type(_Transient),
+                stop=stop_after_attempt(self.retries + 1),
+                wait=self._wait,
+                reraise=True,
+            ):
+                with attempt:
+                    body = await self._once(endpoint, url, query)
+        except _Transient as exc:
+            self.breaker.record_failure(exc.error.message)
+            raise exc.error from None
+        except UpstreamError as exc:
+            if not isinstance(exc, UpstreamLiveSessionError):
+                self.breaker.record_failure(exc.message)
+            raise
+        self.breaker.record_success()
+        return body
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = wait_random_exponential(multiplier=0.25, max=self.backoff_max_s)(state)
+        outcome = state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        if isinstance(exc, _Transient) and exc.retry_after_s is not None:
+            return max(backoff, min(exc.retry_after_s, self.backoff_max_s))
+        return backoff
+
+    async def _once(self, endpoint: str, url: str, query: str) -> bytes:
+        await self.budget.acquire()
+        self.requests[endpoint] += 1
+        full = f"{url}?{query}" if query else url
+        try:
+            response = await self._http.get(full)
+        except httpx.TimeoutException:
+            raise _Transient(
+                UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time.")
+            ) from None
+        except httpx.TransportError as exc:
+            raise _Transient(
+                UpstreamUnavailableError(f"OpenF1 could not be reached for /{endpoint}: {exc}.")
+            ) from None
+        return _classify(endpoint, response)
+
+
+def _classify(endpoint: str, response: httpx.Response) -> bytes:
+    status = response.status_code
+    body = response.content
+    if status == 200:
+        if body.lstrip()[:1] == b"[":
+            return body
+        if b"rate exceeded" in body[:200].lower():
+            raise _Transient(_rate_limited(endpoint), _retry_after(response))
+        raise _Transient(
+            UpstreamBadResponseError(f"OpenF1 answered /{endpoint} with something not JSON rows.")
+        )
+    if status == 404:
+        return b"[]"  # OpenF1's {"detail": "No results found."}
+    if status == 429 or b"rate exceeded" in body[:200].lower():
+        raise _Transient(_rate_limited(endpoint), _retry_after(response))
+    if status == 401:
+        raise UpstreamLiveSessionError(
+            f"OpenF1 refused /{endpoint} (401): it restricts data while a session is live "
+            "to authenticated clients. Try again after the session ends."
+        )
+    if status >= 500:
+        raise _Transient(UpstreamUnavailableError(f"OpenF1 failed on /{endpoint} ({status})."))
+    raise UpstreamBadResponseError(
+        f"OpenF1 rejected the query for /{endpoint} ({status}): {body[:200].decode(errors='replace')}"
+    )
+
+
+def _rate_limited(endpoint: str) -> UpstreamRateLimitedError:
+    return UpstreamRateLimitedError(f"OpenF1 kept refusing /{endpoint} with 'rate exceeded'.")
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    raw = response.headers.get("retry-after")
+    try:
+        return float(raw) if raw is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,113 @@
+"""The 18 OpenF1 endpoints: their record type and how f1graph fetches and caches them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Final
+
+import msgspec
+
+from f1graph.openf1 import records as r
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One OpenF1 endpoint.
+
+    ``per_session`` endpoints are fetched and cached as a session's whole dataset;
+    ``telemetry`` ones are fetched per (session, driver, time window) instead.
+    """
+
+    name: str
+    record: type[msgspec.Struct]
+    per_session: bool = True
+    telemetry: bool = False
+    ttl_s: float = 300.0  # the legacy system's TTL, for a session live or just ended
+
+    def decode(self, body: bytes) -> list[Any]:
+        """Parse a JSON array of this endpoint's rows into records.
+
+        The fast path decodes straight into typed records. A malformed value (OpenF1 has served
+        ``"NaT"`` for a date) only costs its row: the rows are then converted one by one, an
+        unreadable optional value becomes null, and a row missing a required value is dropped.
+        """
+        try:
+            return _DECODERS[self.name].decode(body)
+        except msgspec.ValidationError:
+            pass
+        rows = msgspec.json.decode(body)
+        if not isinstance(rows, list):
+            raise msgspec.ValidationError(f"{self.name}: expected a JSON array of rows")
+        return [rec for row in rows if (rec := self._lenient(row)) is not None]
+
+    def _lenient(self, row: object) -> Any:
+        if not isinstance(row, dict):
+            return None
+        try:
+            return msgspec.convert(row, self.record)
+        except msgspec.ValidationError:
+            pass
+        fields = {f.name: f for f in msgspec.structs.fields(self.record)}
+        clean = {}
+        for key, value in row.items():
+            field = fields.get(key)
+            if field is None:
+                continue
+            try:
+                msgspec.convert({key: value}, _single_field_type(self.record, key))
+                clean[key] = value
+            except msgspec.ValidationError:
+                if field.required:
+                    return None
+        try:
+            return msgspec.convert(clean, self.record)
+        except msgspec.ValidationError:
+            return None
+
+
+_MIN = 60.0
+ENDPOINTS: Final[dict[str, Endpoint]] = {
+    e.name: e
+    for e in (
+        Endpoint("car_data", r.CarData, telemetry=True, ttl_s=10 * _MIN),
+        Endpoint("drivers", r.Driver, ttl_s=30 * _MIN),
+        Endpoint("intervals", r.Interval, ttl_s=5 * _MIN),
+        Endpoint("laps", r.Lap, ttl_s=15 * _MIN),
+        Endpoint("location", r.Location, telemetry=True, ttl_s=10 * _MIN),
+        Endpoint("meetings", r.Meeting, per_session=False, ttl_s=60 * _MIN),
+        Endpoint("overtakes", r.Overtake, ttl_s=5 * _MIN),
+        Endpoint("pit", r.Pit, ttl_s=30 * _MIN),
+        Endpoint("position", r.Position, ttl_s=5 * _MIN),
+        Endpoint("race_control", r.RaceControl, ttl_s=5 * _MIN),
+        Endpoint("sessions", r.Session, ttl_s=60 * _MIN),
+        Endpoint("session_result", r.SessionResult, ttl_s=30 * _MIN),
+        Endpoint("starting_grid", r.StartingGrid, ttl_s=30 * _MIN),
+        Endpoint("stints", r.Stint, ttl_s=30 * _MIN),
+        Endpoint("team_radio", r.TeamRadio, ttl_s=5 * _MIN),
+        Endpoint("weather", r.Weather, ttl_s=5 * _MIN),
+        Endpoint("championship_drivers", r.ChampionshipDriver, ttl_s=60 * _MIN),
+        Endpoint("championship_teams", r.ChampionshipTeam, ttl_s=60 * _MIN),
+    )
+}
+
+# Datasets that make up a session, in the order a preload fetches them (telemetry excluded).
+SESSION_DATASETS: Final[tuple[str, ...]] = tuple(
+    name for name, e in ENDPOINTS.items() if e.per_session and not e.telemetry and name != "sessions"
+)
+
+_DECODERS: Final[dict[str, msgspec.json.Decoder[list[msgspec.Struct]]]] = {
+    name: msgspec.json.Decoder(list[e.record]) for name, e in ENDPOINTS.items()  # type: ignore[name-defined]
+}
+
+
+@cache
+def _single_field_type(record: type[msgspec.Struct], name: str) -> type[msgspec.Struct]:
+    """A struct holding only ``record``'s field ``name``, made optional, to test one value."""
+    field = next(f for f in msgspec.structs.fields(record) if f.name == name)
+    return msgspec.defstruct(f"{record.__name__}_{name}", [(name, field.type | None, None)])
+
+
+def endpoint(name: str) -> Endpoint:
+    """The endpoint called ``name``; raises ``KeyError`` for an unknown one."""
+    return ENDPOINTS[name]

@@ -1,0 +1,40 @@
+"""The GraphQL schema: one module per type; resolvers fetch through loaders and call analyses."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+from f1graph.errors import F1GraphError
+from strawberry.extensions import ParserCache, ValidationCache
+
+from f1graph.schema.errors import ErrorCodes
+from f1graph.schema.query import Query
+
+
+class F1Schema(strawberry.Schema):
+    """Logs only unexpected errors: NOT_FOUND and friends are answers, not incidents."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [
+            e
+            for e in errors
+            if e.original_error is not None and not isinstance(e.original_error, F1GraphError)
+        ]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema() -> strawberry.Schema:
+    return F1Schema(
+        query=Query,
+        extensions=[ParserCache(maxsize=256), ValidationCache(maxsize=256), ErrorCodes],
+    )
+
+
+schema = build_schema()
+
+__all__ = ["build_schema", "schema"]

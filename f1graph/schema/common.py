@@ -1,0 +1,38 @@
+"""Small helpers shared by the schema modules.
+
+Types of the graph take OpenF1 records (msgspec structs) as their source objects: their plain
+fields carry the records' own names, so graphql-core reads them with ``getattr`` and no copy.
+``as_graph`` tells the type checker that a record stands for the graph type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, TypeVar, cast
+
+from f1graph.context import Context
+from f1graph.loaders import Loaders
+
+T = TypeVar("T")
+
+
+def as_graph(_graph_type: type[T], rows: Iterable[Any]) -> list[T]:
+    """The records as the graph type whose fields they carry."""
+    return cast(list[T], rows if isinstance(rows, list) else list(rows))
+
+
+def one_as_graph(_graph_type: type[T], row: Any) -> T:
+    return cast(T, row)
+
+
+def loaders(info: Any) -> Loaders:
+    context: Context = info.context
+    return context.loaders
+
+
+def in_window(date: datetime | None, start: datetime | None, end: datetime | None) -> bool:
+    """Whether ``date`` lies in ``[start, end]`` (open sides ignored; a missing date never does)."""
+    if date is None:
+        return start is None and end is None
+    return (start is None or date >= start) and (end is None or date <= end)

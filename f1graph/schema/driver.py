@@ -1,0 +1,75 @@
+"""The ``Driver`` type: a driver as entered in one session, with everything they did in it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from f1graph.context import Info
+from f1graph.errors import NotFoundError
+from f1graph.schema.common import as_graph, loaders, one_as_graph
+from f1graph.schema.interval import Interval
+from f1graph.schema.lap import Lap
+from f1graph.schema.result import SessionResult
+from f1graph.schema.stint import Stint
+from f1graph.schema.timing import PitStop, Position
+
+
+@strawberry.type(description="A driver as entered in one session.")
+class Driver:
+    session_key: int = strawberry.field(description="The session.")
+    meeting_key: int | None = strawberry.field(description="The meeting of the session.")
+    driver_number: int = strawberry.field(description="The car number.")
+    broadcast_name: str | None = strawberry.field(description="Name as shown on TV, e.g. M VERSTAPPEN.")
+    full_name: str | None = strawberry.field(description="Full name.")
+    first_name: str | None = strawberry.field(description="First name.")
+    last_name: str | None = strawberry.field(description="Last name.")
+    name_acronym: str | None = strawberry.field(description="Three-letter acronym, e.g. VER.")
+    team_name: str | None = strawberry.field(description="Team.")
+    team_colour: str | None = strawberry.field(description="Team colour as hex RRGGBB.")
+    headshot_url: str | None = strawberry.field(description="Portrait picture.")
+    country_code: str | None = strawberry.field(description="Nationality, ISO 3166 alpha-3.")
+
+    @strawberry.field(description="The driver's laps, by lap number.")
+    async def laps(self, info: Info) -> list[Lap]:
+        rows = await loaders(info).driver_rows("laps", self.session_key, self.driver_number)
+        return as_graph(Lap, rows)
+
+    @strawberry.field(description="One lap; null with a NOT_FOUND error if the driver has no such lap.")
+    async def lap(self, info: Info, lap_number: int) -> Lap | None:
+        dataset = await loaders(info).dataset("laps", self.session_key)
+        row = dataset.by_driver_lap.get((self.driver_number, lap_number))
+        if row is None:
+            raise NotFoundError(
+                f"Driver {self.driver_number} has no lap {lap_number} in session {self.session_key}."
+            )
+        return one_as_graph(Lap, row)
+
+    @strawberry.field(description="The driver's stints, in order.")
+    async def stints(self, info: Info) -> list[Stint]:
+        rows = await loaders(info).driver_rows("stints", self.session_key, self.driver_number)
+        return as_graph(Stint, rows)
+
+    @strawberry.field(description="The driver's pit-lane visits, in time order.")
+    async def pit_stops(self, info: Info) -> list[PitStop]:
+        rows = await loaders(info).driver_rows("pit", self.session_key, self.driver_number)
+        return as_graph(PitStop, rows)
+
+    @strawberry.field(description="The driver's position changes, in time order.")
+    async def positions(self, info: Info) -> list[Position]:
+        rows = await loaders(info).driver_rows("position", self.session_key, self.driver_number)
+        return as_graph(Position, rows)
+
+    @strawberry.field(description="The driver's gaps over the session (races only).")
+    async def intervals(self, info: Info) -> list[Interval]:
+        rows = await loaders(info).driver_rows("intervals", self.session_key, self.driver_number)
+        return as_graph(Interval, rows)
+
+    @strawberry.field(description="The driver's classification in the session, if published.")
+    async def result(self, info: Info) -> SessionResult | None:
+        rows = await loaders(info).driver_rows("session_result", self.session_key, self.driver_number)
+        return one_as_graph(SessionResult, rows[0]) if rows else None
+
+
+DriverRef = Annotated[Driver, strawberry.lazy("f1graph.schema.driver")]

@@ -1,0 +1,57 @@
+"""Every GraphQL error leaves with ``extensions.code``; bugs leave without internals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from f1graph.errors import F1GraphError
+
+log = logging.getLogger("f1graph.errors")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """The error with ``extensions.code`` set: the f1graph code, BAD_REQUEST for a query the
+    schema rejects, or INTERNAL_SERVER_ERROR with its message masked for anything else."""
+    original = error.original_error
+    if isinstance(original, F1GraphError):
+        code, message = original.code, original.message
+    elif original is None:
+        code, message = "BAD_REQUEST", error.message  # parse or validation error
+    else:
+        log.error("unexpected error in a resolver", exc_info=original)
+        code, message = "INTERNAL_SERVER_ERROR", INTERNAL_MESSAGE
+    extensions = dict(error.extensions or {})
+    extensions.setdefault("code", code)
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=original,
+        extensions=extensions,
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Adds codes to errors and ``extensions.stale`` when a stale cache entry answered."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [with_code(e) for e in result.errors]
+        pre = self.execution_context.pre_execution_errors
+        if pre:
+            self.execution_context.pre_execution_errors = [with_code(e) for e in pre]
+
+    def get_results(self) -> dict[str, object]:
+        context = self.execution_context.context
+        loaders = getattr(context, "loaders", None)
+        return {"stale": True} if loaders is not None and loaders.stale else {}

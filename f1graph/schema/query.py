@@ -1,0 +1,81 @@
+"""The root ``Query``: meetings and sessions, by key or by search."""
+
+from __future__ import annotations
+
+import strawberry
+
+from f1graph.context import Info
+from f1graph.errors import NotFoundError
+from f1graph.openf1 import where
+from f1graph.schema.common import as_graph, loaders, one_as_graph
+from f1graph.schema.meeting import Meeting, _by_start
+from f1graph.schema.session import Session
+
+
+async def session_by_key(info: Info, session_key: int) -> Session:
+    """The session, or a NOT_FOUND error."""
+    rows = await loaders(info).rows("sessions", session_key)
+    if not rows:
+        raise NotFoundError(f"Session {session_key} does not exist.")
+    return one_as_graph(Session, rows[0])
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Meetings (Grand Prix and tests), filtered; all filters ANDed.")
+    async def meetings(
+        self,
+        info: Info,
+        year: int | None = None,
+        country_name: str | None = None,
+        circuit_short_name: str | None = None,
+    ) -> list[Meeting]:
+        rows, _ = await info.context.services.datasets.query(
+            "meetings",
+            where(year=year, country_name=country_name, circuit_short_name=circuit_short_name),
+        )
+        return as_graph(Meeting, _by_start(rows))
+
+    @strawberry.field(description="One meeting; null with a NOT_FOUND error if unknown.")
+    async def meeting(self, info: Info, meeting_key: int) -> Meeting | None:
+        rows, _ = await info.context.services.datasets.query(
+            "meetings", where(meeting_key=meeting_key)
+        )
+        if not rows:
+            raise NotFoundError(f"Meeting {meeting_key} does not exist.")
+        return one_as_graph(Meeting, rows[0])
+
+    @strawberry.field(description="Sessions, filtered; all filters ANDed, in time order.")
+    async def sessions(
+        self,
+        info: Info,
+        year: int | None = None,
+        meeting_key: int | None = None,
+        session_name: str | None = None,
+        session_type: str | None = None,
+        country_name: str | None = None,
+        circuit_short_name: str | None = None,
+    ) -> list[Session]:
+        rows, _ = await info.context.services.datasets.query(
+            "sessions",
+            where(
+                year=year,
+                meeting_key=meeting_key,
+                session_name=session_name,
+                session_type=session_type,
+                country_name=country_name,
+                circuit_short_name=circuit_short_name,
+            ),
+        )
+        return as_graph(Session, _by_start(rows))
+
+    @strawberry.field(description="One session; null with a NOT_FOUND error if unknown.")
+    async def session(self, info: Info, session_key: int) -> Session | None:
+        return await session_by_key(info, session_key)
+
+    @strawberry.field(
+        description="The latest session OpenF1 knows (resolved to its key before any caching)."
+    )
+    async def latest_session(self, info: Info) -> Session | None:
+        key = await info.context.services.datasets.resolve_latest()
+        return await session_by_key(info, key)

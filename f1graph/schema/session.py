@@ -1,0 +1,169 @@
+"""The ``Session`` type: one practice, qualifying, sprint or race, and all its data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from f1graph.context import Info
+from f1graph.errors import NotFoundError
+from f1graph.openf1 import where
+from f1graph.schema.common import as_graph, in_window, loaders, one_as_graph
+from f1graph.schema.driver import Driver
+from f1graph.schema.interval import Interval
+from f1graph.schema.lap import Lap
+from f1graph.schema.result import GridSlot, SessionResult
+from f1graph.schema.stint import Stint
+from f1graph.schema.timing import Overtake, PitStop, Position, RaceControlMessage, TeamRadio, Weather
+
+if TYPE_CHECKING:
+    from f1graph.schema.meeting import Meeting
+
+FromArg = Annotated[datetime | None, strawberry.argument(name="from", description="From (UTC).")]
+ToArg = Annotated[datetime | None, strawberry.argument(description="Until (UTC), inclusive.")]
+
+
+@strawberry.type(description="One session of a meeting: practice, qualifying, sprint or race.")
+class Session:
+    session_key: int = strawberry.field(description="OpenF1's key of the session.")
+    meeting_key: int | None = strawberry.field(description="The meeting it belongs to.")
+    session_name: str | None = strawberry.field(description="E.g. Practice 1, Qualifying, Race.")
+    session_type: str | None = strawberry.field(description="Practice, Qualifying or Race.")
+    date_start: datetime | None = strawberry.field(description="Scheduled start (UTC).")
+    date_end: datetime | None = strawberry.field(description="Scheduled end (UTC).")
+    location: str | None = strawberry.field(description="The city or area.")
+    country_key: int | None = strawberry.field(description="OpenF1's key of the country.")
+    country_code: str | None = strawberry.field(description="ISO 3166 alpha-3 country code.")
+    country_name: str | None = strawberry.field(description="The country.")
+    circuit_key: int | None = strawberry.field(description="OpenF1's key of the circuit.")
+    circuit_short_name: str | None = strawberry.field(description="The circuit's short name.")
+    gmt_offset: str | None = strawberry.field(description="Local time offset from UTC.")
+    year: int | None = strawberry.field(description="The season.")
+    is_cancelled: bool | None = strawberry.field(description="Whether it was cancelled.")
+
+    @strawberry.field(description="The meeting (Grand Prix) the session belongs to.")
+    async def meeting(
+        self, info: Info
+    ) -> Annotated[Meeting, strawberry.lazy("f1graph.schema.meeting")] | None:
+        from f1graph.schema.meeting import Meeting
+
+        if self.meeting_key is None:
+            return None
+        rows, _ = await info.context.services.datasets.query(
+            "meetings", where(meeting_key=self.meeting_key)
+        )
+        return one_as_graph(Meeting, rows[0]) if rows else None
+
+    @strawberry.field(description="The drivers entered, by car number.")
+    async def drivers(self, info: Info) -> list[Driver]:
+        rows = await loaders(info).rows("drivers", self.session_key)
+        return as_graph(Driver, sorted(rows, key=lambda d: d.driver_number))
+
+    @strawberry.field(description="One driver; null with a NOT_FOUND error if not in the session.")
+    async def driver(self, info: Info, driver_number: int) -> Driver | None:
+        rows = await loaders(info).driver_rows("drivers", self.session_key, driver_number)
+        if not rows:
+            raise NotFoundError(
+                f"Driver {driver_number} did not take part in session {self.session_key}."
+            )
+        return one_as_graph(Driver, rows[0])
+
+    @strawberry.field(description="Laps of every driver, optionally one driver's or one lap number.")
+    async def laps(
+        self, info: Info, driver_number: int | None = None, lap_number: int | None = None
+    ) -> list[Lap]:
+        dataset = await loaders(info).dataset("laps", self.session_key)
+        rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
+        if lap_number is not None:
+            rows = [r for r in rows if r.lap_number == lap_number]
+        return as_graph(Lap, rows)
+
+    @strawberry.field(description="Every stint of every driver.")
+    async def stints(self, info: Info) -> list[Stint]:
+        return as_graph(Stint, await loaders(info).rows("stints", self.session_key))
+
+    @strawberry.field(description="Every pit-lane visit, in time order.")
+    async def pit_stops(self, info: Info) -> list[PitStop]:
+        return as_graph(PitStop, await loaders(info).rows("pit", self.session_key))
+
+    @strawberry.field(description="Every position change, in time order.")
+    async def positions(self, info: Info) -> list[Position]:
+        return as_graph(Position, await loaders(info).rows("position", self.session_key))
+
+    @strawberry.field(description="Gaps over the session (races only), optionally narrowed.")
+    async def intervals(
+        self,
+        info: Info,
+        driver_number: int | None = None,
+        from_: FromArg = None,
+        to: ToArg = None,
+    ) -> list[Interval]:
+        dataset = await loaders(info).dataset("intervals", self.session_key)
+        rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
+        if from_ is not None or to is not None:
+            rows = [r for r in rows if in_window(r.date, from_, to)]
+        return as_graph(Interval, rows)
+
+    @strawberry.field(description="Race-control messages, optionally filtered (all filters ANDed).")
+    async def race_control(
+        self,
+        info: Info,
+        category: str | None = None,
+        flag: str | None = None,
+        driver_number: int | None = None,
+        lap_number: int | None = None,
+    ) -> list[RaceControlMessage]:
+        rows: list[Any] = await loaders(info).rows("race_control", self.session_key)
+        return as_graph(
+            RaceControlMessage,
+            [
+                r
+                for r in rows
+                if (category is None or (r.category or "").lower() == category.lower())
+                and (flag is None or (r.flag or "").lower() == flag.lower())
+                and (driver_number is None or r.driver_number == driver_number)
+                and (lap_number is None or r.lap_number == lap_number)
+            ],
+        )
+
+    @strawberry.field(description="Weather readings, in time order.")
+    async def weather(self, info: Info) -> list[Weather]:
+        return as_graph(Weather, await loaders(info).rows("weather", self.session_key))
+
+    @strawberry.field(description="The classification, by position (unclassified last).")
+    async def result(self, info: Info) -> list[SessionResult]:
+        rows = await loaders(info).rows("session_result", self.session_key)
+        return as_graph(SessionResult, sorted(rows, key=lambda r: (r.position is None, r.position or 0)))
+
+    @strawberry.field(
+        description="The starting grid. OpenF1 files a race's grid under the qualifying session "
+        "that set it; for a race with none of its own, that session's grid is returned."
+    )
+    async def starting_grid(self, info: Info) -> list[GridSlot]:
+        rows = await loaders(info).rows("starting_grid", self.session_key)
+        if not rows and self.meeting_key is not None and (self.session_type or "") == "Race":
+            qualifying = await _qualifying_for(info, self.meeting_key, self.session_name or "")
+            if qualifying is not None:
+                rows = await loaders(info).rows("starting_grid", qualifying)
+        return as_graph(GridSlot, sorted(rows, key=lambda r: (r.position is None, r.position or 0)))
+
+    @strawberry.field(description="Every overtake (races only), in time order.")
+    async def overtakes(self, info: Info) -> list[Overtake]:
+        return as_graph(Overtake, await loaders(info).rows("overtakes", self.session_key))
+
+    @strawberry.field(description="Team radio clips, in time order.")
+    async def team_radio(self, info: Info) -> list[TeamRadio]:
+        return as_graph(TeamRadio, await loaders(info).rows("team_radio", self.session_key))
+
+
+async def _qualifying_for(info: Info, meeting_key: int, race_name: str) -> int | None:
+    sessions, _ = await info.context.services.datasets.query(
+        "sessions", where(meeting_key=meeting_key)
+    )
+    wanted = ("Sprint Qualifying", "Sprint Shootout") if race_name == "Sprint" else ("Qualifying",)
+    for s in sessions:
+        if s.session_name in wanted:
+            return s.session_key  # type: ignore[no-any-return]
+    return None

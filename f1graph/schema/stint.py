@@ -1,0 +1,51 @@
+"""The ``Stint`` type: a run on one set of tyres."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from f1graph.context import Info
+from f1graph.schema.common import as_graph, loaders
+
+if TYPE_CHECKING:
+    from f1graph.schema.lap import Lap
+
+
+def stint_of_lap(stints: Sequence[Any], lap_number: int) -> Any | None:
+    """The stint whose lap range holds ``lap_number`` (the later one where ranges touch)."""
+    found = None
+    for stint in stints:
+        if stint.lap_start is not None and stint.lap_start <= lap_number and (
+            stint.lap_end is None or lap_number <= stint.lap_end
+        ):
+            found = stint
+    return found
+
+
+@strawberry.type(description="A run on one set of tyres, from its first to its last lap.")
+class Stint:
+    session_key: int = strawberry.field(description="The session.")
+    meeting_key: int | None = strawberry.field(description="The meeting of the session.")
+    driver_number: int = strawberry.field(description="The driver's car number.")
+    stint_number: int = strawberry.field(description="The stint's number for the driver, from 1.")
+    lap_start: int | None = strawberry.field(description="First lap of the stint.")
+    lap_end: int | None = strawberry.field(description="Last lap of the stint.")
+    compound: str | None = strawberry.field(
+        description="Tyre compound: SOFT, MEDIUM, HARD, INTERMEDIATE, WET (or UNKNOWN)."
+    )
+    tyre_age_at_start: int | None = strawberry.field(
+        description="Age of the tyres at the stint's start [laps]."
+    )
+
+    @strawberry.field(description="The laps of the stint, in order.")
+    async def laps(self, info: Info) -> list[Annotated[Lap, strawberry.lazy("f1graph.schema.lap")]]:
+        from f1graph.schema.lap import Lap
+
+        if self.lap_start is None:
+            return []
+        end = self.lap_end if self.lap_end is not None else 10_000
+        rows = await loaders(info).driver_rows("laps", self.session_key, self.driver_number)
+        return as_graph(Lap, [r for r in rows if self.lap_start <= r.lap_number <= end])
