@@ -31,7 +31,7 @@ class F1Schema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     return F1Schema(
         query=Query,
-        extensions=[ParserCache(maxsize=256), ValidationCache(maxsize=256), ErrorCodes],
+        extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), ErrorCodes],
     )
 
 

@@ -1,0 +1,41 @@
+# f1graph: `make install` then `make run`; `make test` is what CI runs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SRC := f1graph tests bench
+
+.PHONY: install run test lint typecheck schema schema-check pytest bench clean
+
+install:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+run:
+	$(BIN)/f1graph serve
+
+test: lint typecheck schema-check pytest
+
+lint:
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
+
+typecheck:
+	$(BIN)/mypy f1graph
+
+schema:
+	$(BIN)/f1graph export-schema --out schema.graphql
+
+schema-check:
+	$(BIN)/f1graph export-schema | diff -u schema.graphql - || \
+	  (echo "schema.graphql is out of date: run 'make schema'" && exit 1)
+
+pytest:
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench:
+	$(BIN)/python -m bench.gateway
+	$(BIN)/python -m bench.analyses
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
