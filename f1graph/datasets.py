@@ -125,7 +125,9 @@ class Datasets:
         self._latest = (time.monotonic(), rows[-1].session_key)
         return rows[-1].session_key  # type: ignore[no-any-return]
 
-    async def query(self, endpoint: str, filters: Filters, ttl_s: float | None = None) -> tuple[list[Any], bool]:
+    async def query(
+        self, endpoint: str, filters: Filters, ttl_s: float | None = None
+    ) -> tuple[list[Any], bool]:
         """Rows of a cross-session query (meetings, a session search): ``(rows, stale)``."""
         spec = ENDPOINTS[endpoint]
         canonical = to_query_string(sorted(filters))
@@ -196,15 +198,15 @@ class Datasets:
             out[key] = await self._await_other_process(endpoint, key, entries[key])
         return out
 
-    async def _await_other_process(
-        self, endpoint: str, key: str, stale: Entry | None
-    ) -> Dataset:
+    async def _await_other_process(self, endpoint: str, key: str, stale: Entry | None) -> Dataset:
         deadline = time.monotonic() + LOCK_TTL_S
         while time.monotonic() < deadline:
             await asyncio.sleep(LOCK_POLL_S)
             entry = await self.cache.get(key)
             if entry is not None and not entry.stale:
-                return self._remember(endpoint, key, entry, ENDPOINTS[endpoint].decode(entry.payload))
+                return self._remember(
+                    endpoint, key, entry, ENDPOINTS[endpoint].decode(entry.payload)
+                )
             if await self.cache.backend.try_lock(keys.lock_key(key), LOCK_TTL_S):
                 await self.cache.backend.unlock(keys.lock_key(key))
                 break  # the other process gave up: fetch it ourselves
@@ -230,8 +232,11 @@ class Datasets:
                     if entry is None:
                         raise result
                     dataset = Dataset(
-                        endpoint, session_of[key], spec.decode(entry.payload),
-                        len(entry.payload), entry.fresh_until,
+                        endpoint,
+                        session_of[key],
+                        spec.decode(entry.payload),
+                        len(entry.payload),
+                        entry.fresh_until,
                     )
                     dataset.stale = True
                     out[key] = dataset
@@ -254,7 +259,9 @@ class Datasets:
             grouped[row.session_key].append(row)
         return grouped
 
-    async def _end_for_ttl(self, endpoint: str, session_key: int, rows: list[Any]) -> datetime | None:
+    async def _end_for_ttl(
+        self, endpoint: str, session_key: int, rows: list[Any]
+    ) -> datetime | None:
         if endpoint == "sessions":
             return rows[0].date_end if rows else None  # type: ignore[no-any-return]
         try:

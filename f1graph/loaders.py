@@ -16,9 +16,9 @@ class Loaders:
         self.datasets = datasets
         self.max_batch = max_batch
         self.stale = False  # set when any dataset served came from a stale cache entry
-        self._loaders: dict[str, DataLoader] = {}
+        self._loaders: dict[str, DataLoader[int, Dataset]] = {}
 
-    def _loader(self, endpoint: str) -> DataLoader:
+    def _loader(self, endpoint: str) -> DataLoader[int, Dataset]:
         loader = self._loaders.get(endpoint)
         if loader is None:
 

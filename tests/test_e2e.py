@@ -59,7 +59,9 @@ def expected_answer() -> list[dict[str, Any]]:
     out = []
     for d in sorted(raw_rows(11253, "drivers"), key=lambda d: d["driver_number"]):
         n = d["driver_number"]
-        mine = sorted((lap for lap in laps if lap["driver_number"] == n), key=lambda x: x["lap_number"])
+        mine = sorted(
+            (lap for lap in laps if lap["driver_number"] == n), key=lambda x: x["lap_number"]
+        )
         out.append(
             {
                 "nameAcronym": d["name_acronym"],
@@ -120,7 +122,7 @@ class TestErrorsOverHttp:
     async def test_invalid_query_is_bad_request(self, app_url: str) -> None:
         async with httpx.AsyncClient(timeout=30) as client:
             response = await client.post(
-                f"{app_url}/graphql", json={"query": "{ session(sessionKey: \"x\") { nope } }"}
+                f"{app_url}/graphql", json={"query": '{ session(sessionKey: "x") { nope } }'}
             )
         assert response.status_code == 200
         codes = {e["extensions"]["code"] for e in response.json()["errors"]}
@@ -142,7 +144,8 @@ class TestErrorsOverHttp:
     async def test_get_and_healthz(self, app_url: str) -> None:
         async with httpx.AsyncClient(timeout=30) as client:
             got = await client.get(
-                f"{app_url}/graphql", params={"query": "{ session(sessionKey: 11249) { sessionName } }"}
+                f"{app_url}/graphql",
+                params={"query": "{ session(sessionKey: 11249) { sessionName } }"},
             )
             health = await client.get(f"{app_url}/healthz")
             ide = await client.get(f"{app_url}/graphql", headers={"accept": "text/html"})

@@ -52,4 +52,13 @@ def make_cache(settings: Settings) -> Cache:
     return Cache(backend)
 
 
-__all__ = ["Cache", "CacheBackend", "Entry", "MemoryCache", "RedisCache", "fresh_ttl_s", "keys", "make_cache"]
+__all__ = [
+    "Cache",
+    "CacheBackend",
+    "Entry",
+    "MemoryCache",
+    "RedisCache",
+    "fresh_ttl_s",
+    "keys",
+    "make_cache",
+]

@@ -65,7 +65,9 @@ class CircuitBreaker:
     def before_call(self) -> None:
         """Admit a call or raise; in half-open, admit one trial call at a time."""
         state = self.state
-        if state is BreakerState.OPEN or (state is BreakerState.HALF_OPEN and self._trial_in_flight):
+        if state is BreakerState.OPEN or (
+            state is BreakerState.HALF_OPEN and self._trial_in_flight
+        ):
             self._rejected += 1
             wait = max(0.0, self.reset_timeout_s - (time.monotonic() - self._opened_at))
             raise CircuitOpenError(

@@ -149,9 +149,8 @@ def _classify(endpoint: str, response: httpx.Response) -> bytes:
         )
     if status >= 500:
         raise _Transient(UpstreamUnavailableError(f"OpenF1 failed on /{endpoint} ({status})."))
-    raise UpstreamBadResponseError(
-        f"OpenF1 rejected the query for /{endpoint} ({status}): {body[:200].decode(errors='replace')}"
-    )
+    detail = body[:200].decode(errors="replace")
+    raise UpstreamBadResponseError(f"OpenF1 rejected the query for /{endpoint} ({status}): {detail}")
 
 
 def _rate_limited(endpoint: str) -> UpstreamRateLimitedError:

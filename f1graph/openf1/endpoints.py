@@ -93,11 +93,17 @@ ENDPOINTS: Final[dict[str, Endpoint]] = {
 
 # Datasets that make up a session, in the order a preload fetches them (telemetry excluded).
 SESSION_DATASETS: Final[tuple[str, ...]] = tuple(
-    name for name, e in ENDPOINTS.items() if e.per_session and not e.telemetry and name != "sessions"
+    name
+    for name, e in ENDPOINTS.items()
+    if e.per_session and not e.telemetry and name != "sessions"
 )
 
-_DECODERS: Final[dict[str, msgspec.json.Decoder[list[msgspec.Struct]]]] = {
-    name: msgspec.json.Decoder(list[e.record]) for name, e in ENDPOINTS.items()  # type: ignore[name-defined]
+def _list_decoder(record: type[msgspec.Struct]) -> msgspec.json.Decoder[list[Any]]:
+    return msgspec.json.Decoder(list[record])  # type: ignore[valid-type]
+
+
+_DECODERS: Final[dict[str, msgspec.json.Decoder[list[Any]]]] = {
+    name: _list_decoder(e.record) for name, e in ENDPOINTS.items()
 }
 
 

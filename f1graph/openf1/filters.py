@@ -56,7 +56,7 @@ def where(**equalities: Value | Sequence[Value] | None) -> Filters:
 
 
 def to_query_string(filters: Iterable[Filter]) -> str:
-    """Encode filters as OpenF1's query string, e.g. ``speed%3E%3D315&date%3E2023-09-16T13%3A00``."""
+    """Encode filters as OpenF1's query string, e.g. ``speed%3E%3D315&session_key=9161``."""
     return "&".join(
         quote(f.field, safe="") + quote(f.op, safe="=") + quote(f.render_value(), safe="")
         if f.op == "="

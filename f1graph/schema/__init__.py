@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from f1graph.errors import F1GraphError
-from strawberry.extensions import ParserCache, ValidationCache
-
 from f1graph.schema.errors import ErrorCodes
 from f1graph.schema.query import Query
 
@@ -31,7 +30,11 @@ class F1Schema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     return F1Schema(
         query=Query,
-        extensions=[lambda: ParserCache(maxsize=256), lambda: ValidationCache(maxsize=256), ErrorCodes],
+        extensions=[
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            ErrorCodes,
+        ],
     )
 
 

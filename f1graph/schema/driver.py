@@ -21,7 +21,9 @@ class Driver:
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The car number.")
-    broadcast_name: str | None = strawberry.field(description="Name as shown on TV, e.g. M VERSTAPPEN.")
+    broadcast_name: str | None = strawberry.field(
+        description="Name as shown on TV, e.g. M VERSTAPPEN."
+    )
     full_name: str | None = strawberry.field(description="Full name.")
     first_name: str | None = strawberry.field(description="First name.")
     last_name: str | None = strawberry.field(description="Last name.")
@@ -36,13 +38,16 @@ class Driver:
         rows = await loaders(info).driver_rows("laps", self.session_key, self.driver_number)
         return as_graph(Lap, rows)
 
-    @strawberry.field(description="One lap; null with a NOT_FOUND error if the driver has no such lap.")
+    @strawberry.field(
+        description="One lap; null with a NOT_FOUND error if the driver has no such lap."
+    )
     async def lap(self, info: Info, lap_number: int) -> Lap | None:
         dataset = await loaders(info).dataset("laps", self.session_key)
         row = dataset.by_driver_lap.get((self.driver_number, lap_number))
         if row is None:
             raise NotFoundError(
-                f"Driver {self.driver_number} has no lap {lap_number} in session {self.session_key}."
+                f"Driver {self.driver_number} has no lap {lap_number} "
+                f"in session {self.session_key}."
             )
         return one_as_graph(Lap, row)
 
@@ -68,7 +73,9 @@ class Driver:
 
     @strawberry.field(description="The driver's classification in the session, if published.")
     async def result(self, info: Info) -> SessionResult | None:
-        rows = await loaders(info).driver_rows("session_result", self.session_key, self.driver_number)
+        rows = await loaders(info).driver_rows(
+            "session_result", self.session_key, self.driver_number
+        )
         return one_as_graph(SessionResult, rows[0]) if rows else None
 
 

@@ -59,7 +59,9 @@ class Interval:
     def interval_s(self) -> float | None:
         return gap_seconds(self.interval)
 
-    @strawberry.field(description="Laps behind the leader, from '+N LAP(S)'; 0 when on the lead lap.")
+    @strawberry.field(
+        description="Laps behind the leader, from '+N LAP(S)'; 0 when on the lead lap."
+    )
     def laps_behind_leader(self) -> int | None:
         return laps_behind(self.gap_to_leader)
 

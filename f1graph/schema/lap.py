@@ -27,7 +27,13 @@ class SegmentStatus(Enum):
     UNKNOWN = strawberry.enum_value(-2, description="Any other code (2050, 2052, 2068 are seen).")
 
 
-_BY_CODE = {s.value: s for s in SegmentStatus if s.value >= 0}
+_BY_CODE: dict[int, SegmentStatus] = {
+    2048: SegmentStatus.YELLOW,
+    2049: SegmentStatus.GREEN,
+    2051: SegmentStatus.PURPLE,
+    2064: SegmentStatus.PIT_LANE,
+    0: SegmentStatus.NOT_AVAILABLE,
+}
 
 
 def segment_status(code: int | None) -> SegmentStatus:
@@ -85,7 +91,9 @@ class Lap:
             (3, self.segments_sector_3),
         ):
             for index, code in enumerate(codes or ()):
-                out.append(Segment(sector=sector, index=index, code=code, status=segment_status(code)))
+                out.append(
+                    Segment(sector=sector, index=index, code=code, status=segment_status(code))
+                )
         return out
 
     @strawberry.field(description="The driver who ran the lap.")

@@ -43,4 +43,7 @@ class Meeting:
 
 
 def _by_start(rows: list[object]) -> list[object]:
-    return sorted(rows, key=lambda r: (getattr(r, "date_start", None) is None, getattr(r, "date_start", None) or 0))
+    return sorted(
+        rows,
+        key=lambda r: (getattr(r, "date_start", None) is None, getattr(r, "date_start", None) or 0),
+    )

@@ -16,7 +16,14 @@ from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import GridSlot, SessionResult
 from f1graph.schema.stint import Stint
-from f1graph.schema.timing import Overtake, PitStop, Position, RaceControlMessage, TeamRadio, Weather
+from f1graph.schema.timing import (
+    Overtake,
+    PitStop,
+    Position,
+    RaceControlMessage,
+    TeamRadio,
+    Weather,
+)
 
 if TYPE_CHECKING:
     from f1graph.schema.meeting import Meeting
@@ -70,7 +77,9 @@ class Session:
             )
         return one_as_graph(Driver, rows[0])
 
-    @strawberry.field(description="Laps of every driver, optionally one driver's or one lap number.")
+    @strawberry.field(
+        description="Laps of every driver, optionally one driver's or one lap number."
+    )
     async def laps(
         self, info: Info, driver_number: int | None = None, lap_number: int | None = None
     ) -> list[Lap]:
@@ -135,7 +144,9 @@ class Session:
     @strawberry.field(description="The classification, by position (unclassified last).")
     async def result(self, info: Info) -> list[SessionResult]:
         rows = await loaders(info).rows("session_result", self.session_key)
-        return as_graph(SessionResult, sorted(rows, key=lambda r: (r.position is None, r.position or 0)))
+        return as_graph(
+            SessionResult, sorted(rows, key=lambda r: (r.position is None, r.position or 0))
+        )
 
     @strawberry.field(
         description="The starting grid. OpenF1 files a race's grid under the qualifying session "

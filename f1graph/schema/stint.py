@@ -18,8 +18,10 @@ def stint_of_lap(stints: Sequence[Any], lap_number: int) -> Any | None:
     """The stint whose lap range holds ``lap_number`` (the later one where ranges touch)."""
     found = None
     for stint in stints:
-        if stint.lap_start is not None and stint.lap_start <= lap_number and (
-            stint.lap_end is None or lap_number <= stint.lap_end
+        if (
+            stint.lap_start is not None
+            and stint.lap_start <= lap_number
+            and (stint.lap_end is None or lap_number <= stint.lap_end)
         ):
             found = stint
     return found

@@ -1,0 +1,124 @@
+"""A fake OpenF1 over recorded data, with OpenF1's HTTP behaviour and injectable faults.
+
+``make_fake_openf1(directory)`` gives an ASGI app that answers ``GET /v1/<endpoint>?<query>``
+from a :class:`~f1graph.openf1.recorded.RecordedSource`, the way api.openf1.org does: rows as a
+JSON array, 404 ``{"detail":"No results found."}`` for no rows, the query string read with
+OpenF1's operators (``date>=...``, repeated ``driver_number=``) and an unencoded ``+`` read as a
+space. It counts what it is asked, and can be told to fail: 5xx with an HTML page, 429 with a
+plain-text ``Rate exceeded``, 401 while a session is "live", or to answer slowly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from f1graph.openf1.endpoints import ENDPOINTS
+from f1graph.openf1.filters import parse_query_string
+from f1graph.openf1.recorded import RecordedSource
+
+BAD_GATEWAY_PAGE = (
+    "<html><head><title>502 Bad Gateway</title></head>"
+    "<body><center><h1>502 Bad Gateway</h1></center></body></html>"
+)
+LIVE_SESSION_DETAIL = (
+    "Live F1 session in progress: data is restricted to authenticated users until it ends."
+)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One canned failure answer."""
+
+    status: int
+    body: str
+    content_type: str
+
+
+class FakeOpenF1:
+    """An ASGI app playing api.openf1.org over a directory of recorded responses."""
+
+    def __init__(self, directory: Path, *, empty_as_404: bool = True) -> None:
+        self.source = RecordedSource(directory)
+        self.empty_as_404 = empty_as_404  # False: answer [] for no rows, as OpenF1 sometimes does
+        self.delay_s = 0.0  # added before every answer, faults included
+        self.counts: collections.Counter[str] = collections.Counter()
+        self.requests: list[str] = []
+        self._faults: collections.deque[Fault] = collections.deque()
+        self._standing: Fault | None = None
+        self._app = Starlette(routes=[Route("/v1/{endpoint}", self._answer)], lifespan=self._life)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+    def reset(self) -> None:
+        """Forget the requests seen and every fault and delay set."""
+        self.counts.clear()
+        self.requests.clear()
+        self._faults.clear()
+        self._standing = None
+        self.delay_s = 0.0
+
+    def fail_next(
+        self,
+        n: int | None = 1,
+        status: int = 500,
+        body: str = BAD_GATEWAY_PAGE,
+        content_type: str = "text/html",
+    ) -> None:
+        """Answer the next ``n`` requests with this failure (``n=None``: every one until reset)."""
+        fault = Fault(status, body, content_type)
+        if n is None:
+            self._standing = fault
+        else:
+            self._faults.extend([fault] * n)
+
+    def rate_limit(self, n: int | None = 1) -> None:
+        """Answer 429 with the plain-text ``Rate exceeded`` OpenF1's gateway sends."""
+        self.fail_next(n, 429, "Rate exceeded", "text/plain")
+
+    def lock_live_session(self, n: int | None = 1, detail: str = LIVE_SESSION_DETAIL) -> None:
+        """Answer 401 ``{"detail": ...}``, as OpenF1 does for anonymous clients during a session."""
+        self.fail_next(n, 401, orjson.dumps({"detail": detail}).decode(), "application/json")
+
+    async def _answer(self, request: Request) -> Response:
+        endpoint: str = request.path_params["endpoint"]
+        query = request.scope["query_string"].decode("latin-1")
+        self.counts[endpoint] += 1
+        self.requests.append(f"{request.url.path}?{query}" if query else request.url.path)
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        fault = self._faults.popleft() if self._faults else self._standing
+        if fault is not None:
+            return Response(fault.body, fault.status, media_type=fault.content_type)
+        if endpoint not in ENDPOINTS:
+            return JSONResponse({"detail": "Not Found"}, 404)
+        try:
+            filters = parse_query_string(query)
+        except ValueError as error:
+            return JSONResponse({"detail": str(error)}, 422)
+        body = await self.source.fetch(endpoint, filters)
+        if body == b"[]" and self.empty_as_404:
+            return JSONResponse({"detail": "No results found."}, 404)
+        return Response(body, media_type="application/json")
+
+    @asynccontextmanager
+    async def _life(self, app: Starlette) -> AsyncIterator[None]:
+        yield
+        await self.source.aclose()
+
+
+def make_fake_openf1(directory: Path, *, empty_as_404: bool = True) -> FakeOpenF1:
+    """A fake OpenF1 serving the recorded data in ``directory`` (laid out like ``dev/``)."""
+    return FakeOpenF1(directory, empty_as_404=empty_as_404)

@@ -1,0 +1,60 @@
+"""Run an ASGI app for real, over HTTP on 127.0.0.1, for end-to-end tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+
+
+@contextmanager
+def serve_in_thread(app: Any, *, startup_timeout_s: float = 10.0) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a background thread; yield its base URL, stop it on exit.
+
+    The socket is bound before uvicorn starts (port 0), so the port is free and known without a
+    race. The event loop and HTTP parser are pinned (``asyncio``, ``h11``) so runs compare
+    whether or not uvloop or httptools happen to be installed. Usable from a sync fixture that an
+    async test depends on::
+
+        @pytest.fixture
+        def base_url(fake):
+            with serve_in_thread(fake) as url:
+                yield url
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app,
+        loop="asyncio",
+        http="h11",
+        ws="none",
+        lifespan="auto",
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn:{port}", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + startup_timeout_s
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("The test server stopped while starting; see its log above.")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"The test server did not start within {startup_timeout_s} s.")
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=startup_timeout_s)
+        sock.close()
