@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(GZipMiddleware, minimum_size=2048)],
+        middleware=[Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)],
     )
 
 
