@@ -5,11 +5,18 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from f1graph.errors import F1GraphError
+from f1graph.schema.admin import AdminQuery, Mutation
 from f1graph.schema.errors import ErrorCodes
-from f1graph.schema.query import Query
+from f1graph.schema.query import SessionQuery
+from f1graph.schema.scalars import SCALAR_MAP
+
+# Each domain contributes its own root fields; they are merged into one Query here.
+Query = merge_types("Query", (SessionQuery, AdminQuery))
 
 
 class F1Schema(strawberry.Schema):
@@ -30,6 +37,8 @@ class F1Schema(strawberry.Schema):
 def build_schema() -> strawberry.Schema:
     return F1Schema(
         query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
@@ -40,4 +49,4 @@ def build_schema() -> strawberry.Schema:
 
 schema = build_schema()
 
-__all__ = ["build_schema", "schema"]
+__all__ = ["Mutation", "Query", "build_schema", "schema"]

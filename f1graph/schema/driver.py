@@ -8,16 +8,18 @@ import strawberry
 
 from f1graph.context import Info
 from f1graph.errors import NotFoundError
+from f1graph.schema.analysis_fields import DriverAnalysisFields
 from f1graph.schema.common import as_graph, loaders, one_as_graph
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import SessionResult
 from f1graph.schema.stint import Stint
+from f1graph.schema.telemetry import DriverTelemetryFields
 from f1graph.schema.timing import PitStop, Position
 
 
 @strawberry.type(description="A driver as entered in one session.")
-class Driver:
+class Driver(DriverAnalysisFields, DriverTelemetryFields):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The car number.")

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from f1graph.context import Info
+from f1graph.schema.analysis_fields import LapAnalysisFields
 from f1graph.schema.common import loaders, one_as_graph
+from f1graph.schema.telemetry import LapTelemetryFields
 
 if TYPE_CHECKING:
     from f1graph.schema.driver import Driver
@@ -52,7 +54,7 @@ class Segment:
 
 
 @strawberry.type(description="One lap of one driver, as OpenF1 timed it.")
-class Lap:
+class Lap(LapAnalysisFields, LapTelemetryFields):
     session_key: int = strawberry.field(description="The session the lap belongs to.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")

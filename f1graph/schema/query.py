@@ -21,7 +21,7 @@ async def session_by_key(info: Info, session_key: int) -> Session:
 
 
 @strawberry.type
-class Query:
+class SessionQuery:
     @strawberry.field(description="Meetings (Grand Prix and tests), filtered; all filters ANDed.")
     async def meetings(
         self,

@@ -10,12 +10,14 @@ import strawberry
 from f1graph.context import Info
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import where
+from f1graph.schema.analysis_fields import SessionAnalysisFields
 from f1graph.schema.common import as_graph, in_window, loaders, one_as_graph
 from f1graph.schema.driver import Driver
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import GridSlot, SessionResult
 from f1graph.schema.stint import Stint
+from f1graph.schema.telemetry import SessionTelemetryFields
 from f1graph.schema.timing import (
     Overtake,
     PitStop,
@@ -33,7 +35,7 @@ ToArg = Annotated[datetime | None, strawberry.argument(description="Until (UTC),
 
 
 @strawberry.type(description="One session of a meeting: practice, qualifying, sprint or race.")
-class Session:
+class Session(SessionAnalysisFields, SessionTelemetryFields):
     session_key: int = strawberry.field(description="OpenF1's key of the session.")
     meeting_key: int | None = strawberry.field(description="The meeting it belongs to.")
     session_name: str | None = strawberry.field(description="E.g. Practice 1, Qualifying, Race.")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from f1graph.context import Info
+from f1graph.schema.analysis_fields import StintAnalysisFields
 from f1graph.schema.common import as_graph, loaders
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def stint_of_lap(stints: Sequence[Any], lap_number: int) -> Any | None:
 
 
 @strawberry.type(description="A run on one set of tyres, from its first to its last lap.")
-class Stint:
+class Stint(StintAnalysisFields):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")
