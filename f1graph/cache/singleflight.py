@@ -58,7 +58,14 @@ class SingleFlight(Generic[K, V]):
                 for k in mine:
                     self._inflight.pop(k, None)
         for k, fut in waiting.items():
-            out[k] = await asyncio.shield(fut)
+            try:
+                out[k] = await asyncio.shield(fut)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # this caller was cancelled
+                # the caller doing the work was cancelled, not this one: do it here instead
+                out.update(await self.many([k], work))
         return out
 
 

@@ -95,6 +95,11 @@ class CircuitBreaker:
             self._state = BreakerState.OPEN
             self._opened_at = time.monotonic()
 
+    def record_abandoned(self) -> None:
+        """A call ended with neither an answer nor a failure of OpenF1 (it was cancelled):
+        count nothing, but free the half-open trial slot so the next call can be the trial."""
+        self._trial_in_flight = False
+
     def reset(self) -> None:
         """Close the breaker by hand (counters of past calls are kept)."""
         self._state = BreakerState.CLOSED

@@ -99,6 +99,9 @@ class OpenF1Client:
             if not isinstance(exc, UpstreamLiveSessionError):
                 self.breaker.record_failure(exc.message)
             raise
+        except BaseException:
+            self.breaker.record_abandoned()  # e.g. cancelled: a held trial slot would wedge it
+            raise
         self.breaker.record_success()
         return body
 
@@ -120,7 +123,7 @@ class OpenF1Client:
             raise _Transient(
                 UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time.")
             ) from None
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # transport errors, bad encodings, redirect loops
             raise _Transient(
                 UpstreamUnavailableError(f"OpenF1 could not be reached for /{endpoint}: {exc}.")
             ) from None
@@ -150,7 +153,9 @@ def _classify(endpoint: str, response: httpx.Response) -> bytes:
     if status >= 500:
         raise _Transient(UpstreamUnavailableError(f"OpenF1 failed on /{endpoint} ({status})."))
     detail = body[:200].decode(errors="replace")
-    raise UpstreamBadResponseError(f"OpenF1 rejected the query for /{endpoint} ({status}): {detail}")
+    raise UpstreamBadResponseError(
+        f"OpenF1 rejected the query for /{endpoint} ({status}): {detail}"
+    )
 
 
 def _rate_limited(endpoint: str) -> UpstreamRateLimitedError:

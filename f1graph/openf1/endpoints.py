@@ -98,6 +98,7 @@ SESSION_DATASETS: Final[tuple[str, ...]] = tuple(
     if e.per_session and not e.telemetry and name != "sessions"
 )
 
+
 def _list_decoder(record: type[msgspec.Struct]) -> msgspec.json.Decoder[list[Any]]:
     return msgspec.json.Decoder(list[record])  # type: ignore[valid-type]
 
