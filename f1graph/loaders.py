@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
 from f1graph.datasets import Dataset, Datasets
+
+T = TypeVar("T")
 
 
 class Loaders:
@@ -17,6 +21,7 @@ class Loaders:
         self.max_batch = max_batch
         self.stale = False  # set when any dataset served came from a stale cache entry
         self._loaders: dict[str, DataLoader[int, Dataset]] = {}
+        self._memo: dict[Hashable, asyncio.Future[Any]] = {}
 
     def _loader(self, endpoint: str) -> DataLoader[int, Dataset]:
         loader = self._loaders.get(endpoint)
@@ -40,3 +45,12 @@ class Loaders:
 
     async def driver_rows(self, endpoint: str, session_key: int, driver_number: int) -> list[Any]:
         return (await self.dataset(endpoint, session_key)).for_driver(driver_number)
+
+    async def memo(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        """``compute()`` once per request and key; later callers await the same result (a
+        thousand laps asking for their session's lap context share one)."""
+        future = self._memo.get(key)
+        if future is None:
+            future = self._memo[key] = asyncio.ensure_future(compute())
+        result: T = await future
+        return result

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from f1graph.cache import Cache, make_cache
 from f1graph.datasets import Datasets
+from f1graph.derived import Derived
 from f1graph.openf1 import Source
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
@@ -24,6 +25,7 @@ class Services:
     datasets: Datasets
     breaker: CircuitBreaker
     budget: RateBudget | None
+    derived: Derived = field(default_factory=Derived)
     started_at: float = field(default_factory=time.time)
 
     async def aclose(self) -> None:

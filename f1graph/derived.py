@@ -1,0 +1,33 @@
+"""Derived per-session objects (a session's ``LapContext``...) computed once per dataset version.
+
+A derived value is kept with the exact dataset objects it was computed from; it is reused only
+while the datasets layer still hands out those same objects (datasets are parsed once and
+replaced when refreshed), so a refresh recomputes it and nothing stale is served from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from cachetools import LRUCache
+
+T = TypeVar("T")
+
+
+class Derived:
+    """A small LRU of values derived from datasets, keyed by name and session."""
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self._values: LRUCache[Hashable, tuple[tuple[Any, ...], Any]] = LRUCache(maxsize=maxsize)
+
+    def get(self, key: Hashable, inputs: Sequence[Any], compute: Callable[[], T]) -> T:
+        """The value for ``key`` computed from ``inputs``, recomputed when any input changed."""
+        held = self._values.get(key)
+        if held is not None and len(held[0]) == len(inputs):
+            if all(a is b for a, b in zip(held[0], inputs, strict=True)):
+                value: T = held[1]
+                return value
+        value = compute()
+        self._values[key] = (tuple(inputs), value)
+        return value

@@ -1,0 +1,59 @@
+"""A session's datasets and derived contexts, fetched through the request's loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from f1graph.analysis.clean import LapContext
+from f1graph.context import Info
+from f1graph.schema.common import loaders
+
+
+async def session_end(info: Info, session_key: int) -> datetime | None:
+    rows = await loaders(info).rows("sessions", session_key)
+    return rows[0].date_end if rows else None  # type: ignore[no-any-return]
+
+
+async def lap_context(info: Info, session_key: int) -> LapContext:
+    """The session's laps with pits and track status applied: the one clean-lap definition."""
+    return await loaders(info).memo(
+        ("lap_context", session_key), lambda: _lap_context(info, session_key)
+    )
+
+
+async def _lap_context(info: Info, session_key: int) -> LapContext:
+    load = loaders(info)
+    laps, pits, race_control, sessions = await asyncio.gather(
+        load.dataset("laps", session_key),
+        load.dataset("pit", session_key),
+        load.dataset("race_control", session_key),
+        load.dataset("sessions", session_key),
+    )
+    end = sessions.rows[0].date_end if sessions.rows else None
+    return info.context.services.derived.get(
+        ("lap_context", session_key),
+        (laps, pits, race_control, sessions),
+        lambda: LapContext.build(laps.rows, pits.rows, race_control.rows, end),
+    )
+
+
+async def rows(info: Info, endpoint: str, session_key: int) -> list[Any]:
+    return await loaders(info).rows(endpoint, session_key)
+
+
+async def starting_grid_rows(info: Info, session_key: int) -> list[Any]:
+    """The session's grid, or for a race the grid filed under its qualifying session."""
+    from f1graph.schema.session import _qualifying_for
+
+    grid = await loaders(info).rows("starting_grid", session_key)
+    if grid:
+        return grid
+    sessions = await loaders(info).rows("sessions", session_key)
+    if not sessions or sessions[0].session_type != "Race" or sessions[0].meeting_key is None:
+        return []
+    qualifying = await _qualifying_for(
+        info, sessions[0].meeting_key, sessions[0].session_name or ""
+    )
+    return [] if qualifying is None else await loaders(info).rows("starting_grid", qualifying)
