@@ -11,9 +11,10 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from f1graph import __version__
+from f1graph.compat import compat_app
 from f1graph.graphql_view import GraphQLView
 from f1graph.openf1 import Source
 from f1graph.schema import schema
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Mount("/api/v1", app=compat_app()),
     ]
     return Starlette(
         routes=routes,

@@ -223,6 +223,12 @@ class Datasets:
             *(self._fetch_chunk(endpoint, [session_of[k] for k in chunk]) for chunk in chunks),
             return_exceptions=True,
         )
+        if endpoint != "sessions" and not all(isinstance(r, BaseException) for r in results):
+            # the TTL of each dataset needs its session's end: look the sessions up in one batch
+            try:
+                await self.get_many("sessions", [session_of[k] for k in keys_list])
+            except UpstreamError:
+                pass  # unknown ends get the short TTL
         for chunk, result in zip(chunks, results, strict=True):
             if isinstance(result, BaseException):
                 if not isinstance(result, UpstreamError):

@@ -14,6 +14,7 @@ from f1graph.schema.admin import AdminQuery, Mutation
 from f1graph.schema.errors import ErrorCodes
 from f1graph.schema.query import SessionQuery
 from f1graph.schema.scalars import SCALAR_MAP
+from f1graph.schema.subscription import Subscription
 
 # Each domain contributes its own root fields; they are merged into one Query here.
 Query = merge_types("Query", (SessionQuery, AdminQuery))
@@ -38,6 +39,7 @@ def build_schema() -> strawberry.Schema:
     return F1Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: ParserCache(maxsize=256),
