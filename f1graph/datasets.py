@@ -111,6 +111,11 @@ class Datasets:
             out.update(await self._flight.many(missing, lambda ks: self._load(endpoint, ks)))
         return [out[keys.dataset_key(sk, endpoint)] for sk in session_keys]
 
+    def peek(self, endpoint: str, session_key: int) -> Dataset | None:
+        """The dataset if it is parsed here and fresh, without any I/O; else ``None``."""
+        parsed = self._parsed.get(keys.dataset_key(session_key, endpoint))
+        return parsed if parsed is not None and parsed.fresh_until > time.time() else None
+
     async def session_end(self, session_key: int) -> datetime | None:
         rows = (await self.get("sessions", session_key)).rows
         return rows[0].date_end if rows else None

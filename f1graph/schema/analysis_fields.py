@@ -21,6 +21,7 @@ from f1graph.context import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
 from f1graph.schema.common import as_graph, one_as_graph
+from f1graph.schema.lap_facts import fact
 from f1graph.schema.session_data import lap_context, rows, session_end, starting_grid_rows
 
 if TYPE_CHECKING:
@@ -238,54 +239,40 @@ class LapAnalysisFields:
         lap_number: int
         lap_duration: float | None
 
+    # Sync resolvers: a lap's facts come at once when warm, or as an awaitable graphql-core awaits.
     @strawberry.field(description="Whether the driver entered the pit lane on this lap.")
-    async def is_pit_in_lap(self, info: Info) -> bool:
-        return (await lap_context(info, self.session_key)).is_pit_in_lap(self)  # type: ignore[arg-type]
+    def is_pit_in_lap(self, info: Info) -> bool:
+        return fact(info, self, "is_pit_in_lap")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Whether this is a clean lap. " + CLEAN)
-    async def is_clean(self, info: Info) -> bool:
-        return (await lap_context(info, self.session_key)).is_clean(self)  # type: ignore[arg-type]
+    def is_clean(self, info: Info) -> bool:
+        return fact(info, self, "is_clean")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Why the lap is not clean (the first test it fails), or null.")
-    async def clean_lap_exclusion(self, info: Info) -> LapExclusionEnum | None:  # type: ignore[valid-type]
-        return (await lap_context(info, self.session_key)).exclusion(self)  # type: ignore[arg-type]
+    def clean_lap_exclusion(self, info: Info) -> LapExclusionEnum | None:  # type: ignore[valid-type]
+        return fact(info, self, "clean_lap_exclusion")  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description="Whether this is the driver's fastest lap so far in the session "
+        description="Whether the lap was the driver's fastest so far in the session "
         "(deleted lap times excluded)."
     )
-    async def is_personal_best(self, info: Info) -> bool:
-        ctx = await lap_context(info, self.session_key)
-        rc = await rows(info, "race_control", self.session_key)
-        deleted = _derive(info, ("deleted", self.session_key), [rc], lambda: inc.deleted_laps(rc))
-        earlier = [
-            lap for lap in ctx.driver_laps(self.driver_number) if lap.lap_number <= self.lap_number
-        ]
-        return laps.is_personal_best(self, earlier, deleted)  # type: ignore[arg-type]
+    def is_personal_best(self, info: Info) -> bool:
+        return fact(info, self, "is_personal_best")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Tyre age at this lap [laps]: stint start age + laps into it.")
-    async def tyre_age(self, info: Info) -> int | None:
-        stint = await _stint(info, self)
-        return None if stint is None else stints.tyre_age(self, stint)  # type: ignore[arg-type]
+    def tyre_age(self, info: Info) -> int | None:
+        return fact(info, self, "tyre_age")  # type: ignore[no-any-return]
 
     @strawberry.field(description="The tyre compound of this lap's stint.")
-    async def compound(self, info: Info) -> str | None:
-        stint = await _stint(info, self)
-        return None if stint is None else stint.compound
+    def compound(self, info: Info) -> str | None:
+        return fact(info, self, "compound")  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="The most restrictive track status during the lap (GREEN, YELLOW, VSC, SC, "
         "RED) from race control; null without a start time or duration."
     )
-    async def track_status(self, info: Info) -> rt.TrackStatusEnum | None:  # type: ignore[valid-type]
-        return (await lap_context(info, self.session_key)).track_status(self)  # type: ignore[arg-type]
-
-
-async def _stint(info: Info, lap: Any) -> Any:
-    from f1graph.schema.common import loaders
-
-    driver_stints = await loaders(info).driver_rows("stints", lap.session_key, lap.driver_number)
-    return stints.stint_for_lap(lap, driver_stints)
+    def track_status(self, info: Info) -> rt.TrackStatusEnum | None:  # type: ignore[valid-type]
+        return fact(info, self, "track_status")  # type: ignore[no-any-return]
 
 
 @strawberry.type
