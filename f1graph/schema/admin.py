@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -11,6 +12,7 @@ from f1graph import __version__
 from f1graph.context import Info
 from f1graph.openf1.breaker import BreakerStatus
 from f1graph.replay.preload import PreloadReport, preload_session
+from f1graph.schema.common import arg
 
 
 @strawberry.type(description="The cache backend and its state.")
@@ -151,13 +153,18 @@ class Mutation:
         "OpenF1's rate budget (telemetry only when asked); NOT_FOUND for an unknown session."
     )
     async def preload_session(
-        self, info: Info, session_key: int, telemetry: bool = False
+        self,
+        info: Info,
+        session_key: Annotated[int, arg("OpenF1 key of the session.")],
+        telemetry: Annotated[bool, arg("Also load car data and location windows.")] = False,
     ) -> PreloadResult:
         report = await preload_session(info.context.services, session_key, telemetry=telemetry)
         return PreloadResult.of(report)
 
     @strawberry.mutation(description="Drop every cached entry of a session.")
-    async def evict_session(self, info: Info, session_key: int) -> EvictResult:
+    async def evict_session(
+        self, info: Info, session_key: Annotated[int, arg("OpenF1 key of the session.")]
+    ) -> EvictResult:
         dropped = await info.context.services.datasets.drop_session(session_key)
         return EvictResult(session_key=session_key, entries_dropped=dropped)
 

@@ -20,7 +20,7 @@ from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
 from f1graph.context import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
-from f1graph.schema.common import as_graph, one_as_graph
+from f1graph.schema.common import arg, as_graph, one_as_graph
 from f1graph.schema.lap_facts import fact
 from f1graph.schema.session_data import lap_context, rows, session_end, starting_grid_rows
 
@@ -103,7 +103,9 @@ class SessionAnalysisFields:
         description="The running order at an instant: each driver's latest position and "
         "interval at or before it, by position."
     )
-    async def standings(self, info: Info, at: datetime) -> list[rt.Standing]:
+    async def standings(
+        self, info: Info, at: Annotated[datetime, arg("The instant (UTC).")]
+    ) -> list[rt.Standing]:
         pos, gaps = await asyncio.gather(
             rows(info, "position", self.session_key), rows(info, "intervals", self.session_key)
         )

@@ -36,3 +36,10 @@ def in_window(date: datetime | None, start: datetime | None, end: datetime | Non
     if date is None:
         return start is None and end is None
     return (start is None or date >= start) and (end is None or date <= end)
+
+
+def arg(description: str) -> Any:
+    """An argument's description, for ``Annotated[type, arg("...")]``."""
+    import strawberry
+
+    return strawberry.argument(description=description)

@@ -9,7 +9,7 @@ import strawberry
 from f1graph.context import Info
 from f1graph.errors import NotFoundError
 from f1graph.schema.analysis_fields import DriverAnalysisFields
-from f1graph.schema.common import as_graph, loaders, one_as_graph
+from f1graph.schema.common import arg, as_graph, loaders, one_as_graph
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import SessionResult
@@ -43,7 +43,9 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
     @strawberry.field(
         description="One lap; null with a NOT_FOUND error if the driver has no such lap."
     )
-    async def lap(self, info: Info, lap_number: int) -> Lap | None:
+    async def lap(
+        self, info: Info, lap_number: Annotated[int, arg("The lap number, from 1.")]
+    ) -> Lap | None:
         dataset = await loaders(info).dataset("laps", self.session_key)
         row = dataset.by_driver_lap.get((self.driver_number, lap_number))
         if row is None:

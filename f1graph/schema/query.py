@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from f1graph.context import Info
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import where
-from f1graph.schema.common import as_graph, loaders, one_as_graph
+from f1graph.schema.common import arg, as_graph, loaders, one_as_graph
 from f1graph.schema.meeting import Meeting, _by_start
 from f1graph.schema.session import Session
 
@@ -26,9 +28,9 @@ class SessionQuery:
     async def meetings(
         self,
         info: Info,
-        year: int | None = None,
-        country_name: str | None = None,
-        circuit_short_name: str | None = None,
+        year: Annotated[int | None, arg("The season.")] = None,
+        country_name: Annotated[str | None, arg("The country, e.g. Japan.")] = None,
+        circuit_short_name: Annotated[str | None, arg("The circuit, e.g. Suzuka.")] = None,
     ) -> list[Meeting]:
         rows, _ = await info.context.services.datasets.query(
             "meetings",
@@ -37,7 +39,9 @@ class SessionQuery:
         return as_graph(Meeting, _by_start(rows))
 
     @strawberry.field(description="One meeting; null with a NOT_FOUND error if unknown.")
-    async def meeting(self, info: Info, meeting_key: int) -> Meeting | None:
+    async def meeting(
+        self, info: Info, meeting_key: Annotated[int, arg("OpenF1 key of the meeting.")]
+    ) -> Meeting | None:
         rows, _ = await info.context.services.datasets.query(
             "meetings", where(meeting_key=meeting_key)
         )
@@ -49,12 +53,12 @@ class SessionQuery:
     async def sessions(
         self,
         info: Info,
-        year: int | None = None,
-        meeting_key: int | None = None,
-        session_name: str | None = None,
-        session_type: str | None = None,
-        country_name: str | None = None,
-        circuit_short_name: str | None = None,
+        year: Annotated[int | None, arg("The season.")] = None,
+        meeting_key: Annotated[int | None, arg("The meeting.")] = None,
+        session_name: Annotated[str | None, arg("E.g. Race, Qualifying, Practice 1.")] = None,
+        session_type: Annotated[str | None, arg("Race, Qualifying or Practice.")] = None,
+        country_name: Annotated[str | None, arg("The country, e.g. Japan.")] = None,
+        circuit_short_name: Annotated[str | None, arg("The circuit, e.g. Suzuka.")] = None,
     ) -> list[Session]:
         rows, _ = await info.context.services.datasets.query(
             "sessions",
@@ -70,7 +74,9 @@ class SessionQuery:
         return as_graph(Session, _by_start(rows))
 
     @strawberry.field(description="One session; null with a NOT_FOUND error if unknown.")
-    async def session(self, info: Info, session_key: int) -> Session | None:
+    async def session(
+        self, info: Info, session_key: Annotated[int, arg("OpenF1 key of the session.")]
+    ) -> Session | None:
         return await session_by_key(info, session_key)
 
     @strawberry.field(

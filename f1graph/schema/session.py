@@ -11,7 +11,7 @@ from f1graph.context import Info
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import where
 from f1graph.schema.analysis_fields import SessionAnalysisFields
-from f1graph.schema.common import as_graph, in_window, loaders, one_as_graph
+from f1graph.schema.common import arg, as_graph, in_window, loaders, one_as_graph
 from f1graph.schema.driver import Driver
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
@@ -71,7 +71,9 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         return as_graph(Driver, sorted(rows, key=lambda d: d.driver_number))
 
     @strawberry.field(description="One driver; null with a NOT_FOUND error if not in the session.")
-    async def driver(self, info: Info, driver_number: int) -> Driver | None:
+    async def driver(
+        self, info: Info, driver_number: Annotated[int, arg("The car number.")]
+    ) -> Driver | None:
         rows = await loaders(info).driver_rows("drivers", self.session_key, driver_number)
         if not rows:
             raise NotFoundError(
@@ -83,7 +85,10 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         description="Laps of every driver, optionally one driver's or one lap number."
     )
     async def laps(
-        self, info: Info, driver_number: int | None = None, lap_number: int | None = None
+        self,
+        info: Info,
+        driver_number: Annotated[int | None, arg("Only this car number.")] = None,
+        lap_number: Annotated[int | None, arg("Only this lap number.")] = None,
     ) -> list[Lap]:
         dataset = await loaders(info).dataset("laps", self.session_key)
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
@@ -107,7 +112,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
     async def intervals(
         self,
         info: Info,
-        driver_number: int | None = None,
+        driver_number: Annotated[int | None, arg("Only this car number.")] = None,
         from_: FromArg = None,
         to: ToArg = None,
     ) -> list[Interval]:
@@ -121,10 +126,12 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
     async def race_control(
         self,
         info: Info,
-        category: str | None = None,
-        flag: str | None = None,
-        driver_number: int | None = None,
-        lap_number: int | None = None,
+        category: Annotated[
+            str | None, arg("Flag, SafetyCar, Drs, CarEvent, SessionStatus or Other (any case).")
+        ] = None,
+        flag: Annotated[str | None, arg("E.g. YELLOW, RED, BLUE (any case).")] = None,
+        driver_number: Annotated[int | None, arg("Only this car number.")] = None,
+        lap_number: Annotated[int | None, arg("Only messages of this lap.")] = None,
     ) -> list[RaceControlMessage]:
         rows: list[Any] = await loaders(info).rows("race_control", self.session_key)
         return as_graph(
