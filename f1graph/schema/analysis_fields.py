@@ -20,7 +20,7 @@ from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
 from f1graph.context import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
-from f1graph.schema.common import arg, as_graph, one_as_graph
+from f1graph.schema.common import arg, as_graph, one_as_graph, utc
 from f1graph.schema.lap_facts import fact
 from f1graph.schema.session_data import lap_context, rows, session_end, starting_grid_rows
 
@@ -109,7 +109,7 @@ class SessionAnalysisFields:
         pos, gaps = await asyncio.gather(
             rows(info, "position", self.session_key), rows(info, "intervals", self.session_key)
         )
-        return as_graph(rt.Standing, intervals.standings(pos, gaps, at))
+        return as_graph(rt.Standing, intervals.standings(pos, gaps, utc(at)))
 
     @strawberry.field(description="Per driver: gaps to the car ahead and to the leader.")
     async def gap_analysis(self, info: Info) -> list[rt.GapAnalysis]:

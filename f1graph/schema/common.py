@@ -8,7 +8,7 @@ fields carry the records' own names, so graphql-core reads them with ``getattr``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from f1graph.context import Context
@@ -31,11 +31,17 @@ def loaders(info: Any) -> Loaders:
     return context.loaders
 
 
+def utc(instant: datetime) -> datetime:
+    """The instant with a time zone: one given without an offset is taken as UTC."""
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+
+
 def in_window(date: datetime | None, start: datetime | None, end: datetime | None) -> bool:
-    """Whether ``date`` lies in ``[start, end]`` (open sides ignored; a missing date never does)."""
+    """Whether ``date`` lies in ``[start, end]`` (open sides ignored; a missing date never does);
+    bounds without an offset are UTC."""
     if date is None:
         return start is None and end is None
-    return (start is None or date >= start) and (end is None or date <= end)
+    return (start is None or date >= utc(start)) and (end is None or date <= utc(end))
 
 
 def arg(description: str) -> Any:

@@ -111,8 +111,9 @@ class Lap(LapAnalysisFields, LapTelemetryFields):
     async def stint(
         self, info: Info
     ) -> Annotated[Stint, strawberry.lazy("f1graph.schema.stint")] | None:
-        from f1graph.schema.stint import Stint, stint_of_lap
+        from f1graph.analysis.stints import stint_for_lap
+        from f1graph.schema.stint import Stint
 
         stints = await loaders(info).driver_rows("stints", self.session_key, self.driver_number)
-        found = stint_of_lap(stints, self.lap_number)
+        found = stint_for_lap(self, stints)  # type: ignore[arg-type]
         return one_as_graph(Stint, found) if found is not None else None

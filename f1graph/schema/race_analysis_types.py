@@ -114,7 +114,7 @@ class FlagCount:
 @strawberry.type(description="Flag messages in order, and counted by flag.")
 class FlagSummary:
     messages: list[FlagMessage] = F(description="Every flag message in time order.")
-    counts: list[FlagCount] = F(description="Count per flag, in order of first appearance.")
+    counts: list[FlagCount] = F(description="Count per flag, most frequent first.")
 
 
 @strawberry.type(description="An investigation, penalty, deleted lap time or note on cars.")

@@ -44,15 +44,16 @@ async def rows(info: Info, endpoint: str, session_key: int) -> list[Any]:
 
 
 async def starting_grid_rows(info: Info, session_key: int) -> list[Any]:
-    """The session's grid, or for a race the grid filed under its qualifying session."""
+    """The grid a race started from: its own, or the one filed under its qualifying session.
+    Other sessions have no start grid (a qualifying session's grid is the one it *sets*)."""
     from f1graph.schema.session import _qualifying_for
 
-    grid = await loaders(info).rows("starting_grid", session_key)
-    if grid:
-        return grid
     sessions = await loaders(info).rows("sessions", session_key)
-    if not sessions or sessions[0].session_type != "Race" or sessions[0].meeting_key is None:
+    if not sessions or sessions[0].session_type != "Race":
         return []
+    grid = await loaders(info).rows("starting_grid", session_key)
+    if grid or sessions[0].meeting_key is None:
+        return grid
     qualifying = await _qualifying_for(
         info, sessions[0].meeting_key, sessions[0].session_name or ""
     )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,19 +12,6 @@ from f1graph.schema.common import as_graph, loaders
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
-
-
-def stint_of_lap(stints: Sequence[Any], lap_number: int) -> Any | None:
-    """The stint whose lap range holds ``lap_number`` (the later one where ranges touch)."""
-    found = None
-    for stint in stints:
-        if (
-            stint.lap_start is not None
-            and stint.lap_start <= lap_number
-            and (stint.lap_end is None or lap_number <= stint.lap_end)
-        ):
-            found = stint
-    return found
 
 
 @strawberry.type(description="A run on one set of tyres, from its first to its last lap.")
