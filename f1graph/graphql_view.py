@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from f1graph.context import Context
+from f1graph.schema.scalars import dumps_json
 from f1graph.services import Services
 
 
@@ -27,4 +27,4 @@ class GraphQLView(GraphQL[Context, None]):
         return Context(services)
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        return dumps_json(data)  # orjson, numpy arrays (telemetry channels) written natively

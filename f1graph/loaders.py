@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiodataloader import DataLoader
 
 from f1graph.datasets import Dataset, Datasets
+
+if TYPE_CHECKING:
+    from f1graph.telemetry import TelemetryLoader, TelemetryStore
 
 T = TypeVar("T")
 
@@ -21,6 +24,7 @@ class Loaders:
         self.max_batch = max_batch
         self.stale = False  # set when any dataset served came from a stale cache entry
         self._loaders: dict[str, DataLoader[int, Dataset]] = {}
+        self._telemetry: TelemetryLoader | None = None
         self._memo: dict[Hashable, asyncio.Future[Any]] = {}
 
     def _loader(self, endpoint: str) -> DataLoader[int, Dataset]:
@@ -54,3 +58,11 @@ class Loaders:
             future = self._memo[key] = asyncio.ensure_future(compute())
         result: T = await future
         return result
+
+    def telemetry(self, store: TelemetryStore) -> TelemetryLoader:
+        """The request's telemetry loader over the process's ``store`` (made on first use)."""
+        if self._telemetry is None:
+            from f1graph.telemetry import TelemetryLoader
+
+            self._telemetry = TelemetryLoader(store, self)
+        return self._telemetry

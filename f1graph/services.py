@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from f1graph.cache import Cache, make_cache
 from f1graph.datasets import Datasets
@@ -13,6 +14,9 @@ from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
 from f1graph.openf1.ratelimit import RateBudget
 from f1graph.settings import Settings
+
+if TYPE_CHECKING:
+    from f1graph.telemetry import TelemetryStore
 
 
 @dataclass
@@ -27,6 +31,13 @@ class Services:
     budget: RateBudget | None
     derived: Derived = field(default_factory=Derived)
     started_at: float = field(default_factory=time.time)
+    telemetry: TelemetryStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Imported here: the telemetry package registers its preload hook, which imports us.
+        from f1graph.telemetry import TelemetryStore
+
+        self.telemetry = TelemetryStore(self.source, self.cache, self.datasets, self.settings)
 
     async def aclose(self) -> None:
         await self.source.aclose()

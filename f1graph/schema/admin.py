@@ -166,6 +166,7 @@ class Mutation:
         self, info: Info, session_key: Annotated[int, arg("OpenF1 key of the session.")]
     ) -> EvictResult:
         dropped = await info.context.services.datasets.drop_session(session_key)
+        info.context.services.telemetry.drop_session(session_key)  # windows held in process
         return EvictResult(session_key=session_key, entries_dropped=dropped)
 
     @strawberry.mutation(description="Close the circuit breaker by hand.")
