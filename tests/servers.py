@@ -13,12 +13,15 @@ import uvicorn
 
 
 @contextmanager
-def serve_in_thread(app: Any, *, startup_timeout_s: float = 10.0) -> Iterator[str]:
+def serve_in_thread(
+    app: Any, *, startup_timeout_s: float = 10.0, ws: str = "none"
+) -> Iterator[str]:
     """Serve ``app`` with uvicorn in a background thread; yield its base URL, stop it on exit.
 
     The socket is bound before uvicorn starts (port 0), so the port is free and known without a
     race. The event loop and HTTP parser are pinned (``asyncio``, ``h11``) so runs compare
-    whether or not uvloop or httptools happen to be installed. Usable from a sync fixture that an
+    whether or not uvloop or httptools happen to be installed. ``ws="websockets-sansio"`` serves
+    websockets too (off by default: most tests need none). Usable from a sync fixture that an
     async test depends on::
 
         @pytest.fixture
@@ -26,7 +29,7 @@ def serve_in_thread(app: Any, *, startup_timeout_s: float = 10.0) -> Iterator[st
             with serve_in_thread(fake) as url:
                 yield url
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -34,7 +37,7 @@ def serve_in_thread(app: Any, *, startup_timeout_s: float = 10.0) -> Iterator[st
         app,
         loop="asyncio",
         http="h11",
-        ws="none",
+        ws=ws,
         lifespan="auto",
         log_level="warning",
         access_log=False,

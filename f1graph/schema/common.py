@@ -49,3 +49,13 @@ def arg(description: str) -> Any:
     import strawberry
 
     return strawberry.argument(description=description)
+
+
+async def query_rows(info: Any, endpoint: str, filters: Any) -> list[Any]:
+    """Rows of a cross-session query (meetings, a session search); a stale answer marks the
+    request stale like a stale dataset does."""
+    context: Context = info.context
+    rows, stale = await context.services.datasets.query(endpoint, filters)
+    if stale:
+        context.loaders.stale = True
+    return rows

@@ -8,7 +8,7 @@ import strawberry
 
 from f1graph.context import Info
 from f1graph.openf1 import where
-from f1graph.schema.common import as_graph
+from f1graph.schema.common import as_graph, query_rows
 from f1graph.schema.session import Session
 
 
@@ -36,9 +36,7 @@ class Meeting:
 
     @strawberry.field(description="The meeting's sessions, in time order.")
     async def sessions(self, info: Info) -> list[Session]:
-        rows, _ = await info.context.services.datasets.query(
-            "sessions", where(meeting_key=self.meeting_key)
-        )
+        rows = await query_rows(info, "sessions", where(meeting_key=self.meeting_key))
         return as_graph(Session, _by_start(rows))
 
 

@@ -9,7 +9,8 @@ import strawberry
 from f1graph.context import Info
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import where
-from f1graph.schema.common import arg, as_graph, loaders, one_as_graph
+from f1graph.schema.common import arg, as_graph, loaders, one_as_graph, query_rows
+from f1graph.schema.driver import Driver
 from f1graph.schema.meeting import Meeting, _by_start
 from f1graph.schema.session import Session
 
@@ -32,7 +33,8 @@ class SessionQuery:
         country_name: Annotated[str | None, arg("The country, e.g. Japan.")] = None,
         circuit_short_name: Annotated[str | None, arg("The circuit, e.g. Suzuka.")] = None,
     ) -> list[Meeting]:
-        rows, _ = await info.context.services.datasets.query(
+        rows = await query_rows(
+            info,
             "meetings",
             where(year=year, country_name=country_name, circuit_short_name=circuit_short_name),
         )
@@ -42,9 +44,7 @@ class SessionQuery:
     async def meeting(
         self, info: Info, meeting_key: Annotated[int, arg("OpenF1 key of the meeting.")]
     ) -> Meeting | None:
-        rows, _ = await info.context.services.datasets.query(
-            "meetings", where(meeting_key=meeting_key)
-        )
+        rows = await query_rows(info, "meetings", where(meeting_key=meeting_key))
         if not rows:
             raise NotFoundError(f"Meeting {meeting_key} does not exist.")
         return one_as_graph(Meeting, rows[0])
@@ -60,7 +60,8 @@ class SessionQuery:
         country_name: Annotated[str | None, arg("The country, e.g. Japan.")] = None,
         circuit_short_name: Annotated[str | None, arg("The circuit, e.g. Suzuka.")] = None,
     ) -> list[Session]:
-        rows, _ = await info.context.services.datasets.query(
+        rows = await query_rows(
+            info,
             "sessions",
             where(
                 year=year,
@@ -72,6 +73,33 @@ class SessionQuery:
             ),
         )
         return as_graph(Session, _by_start(rows))
+
+    @strawberry.field(
+        description="Drivers as entered in sessions, filtered (all filters ANDed; text filters "
+        "ignore case). Without a session key this searches every session OpenF1 has."
+    )
+    async def drivers(
+        self,
+        info: Info,
+        session_key: Annotated[int | None, arg("Only this session.")] = None,
+        driver_number: Annotated[int | None, arg("Only this car number.")] = None,
+        team_name: Annotated[str | None, arg("Only this team, e.g. Ferrari.")] = None,
+        name_acronym: Annotated[str | None, arg("Only this driver, e.g. VER.")] = None,
+    ) -> list[Driver]:
+        if session_key is not None:
+            rows = await loaders(info).rows("drivers", session_key)
+        else:
+            rows = await query_rows(info, "drivers", where(driver_number=driver_number))
+        wanted = {"team_name": team_name, "name_acronym": name_acronym}
+        found = [
+            d
+            for d in rows
+            if (driver_number is None or d.driver_number == driver_number)
+            and all(
+                v is None or (getattr(d, k) or "").lower() == v.lower() for k, v in wanted.items()
+            )
+        ]
+        return as_graph(Driver, sorted(found, key=lambda d: (d.session_key or 0, d.driver_number)))
 
     @strawberry.field(description="One session; null with a NOT_FOUND error if unknown.")
     async def session(

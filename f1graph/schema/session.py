@@ -11,7 +11,7 @@ from f1graph.context import Info
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import where
 from f1graph.schema.analysis_fields import SessionAnalysisFields
-from f1graph.schema.common import arg, as_graph, in_window, loaders, one_as_graph
+from f1graph.schema.common import arg, as_graph, in_window, loaders, one_as_graph, query_rows
 from f1graph.schema.driver import Driver
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
@@ -60,9 +60,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
 
         if self.meeting_key is None:
             return None
-        rows, _ = await info.context.services.datasets.query(
-            "meetings", where(meeting_key=self.meeting_key)
-        )
+        rows = await query_rows(info, "meetings", where(meeting_key=self.meeting_key))
         return one_as_graph(Meeting, rows[0]) if rows else None
 
     @strawberry.field(description="The drivers entered, by car number.")
@@ -97,8 +95,15 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         return as_graph(Lap, rows)
 
     @strawberry.field(description="Every stint of every driver.")
-    async def stints(self, info: Info) -> list[Stint]:
-        return as_graph(Stint, await loaders(info).rows("stints", self.session_key))
+    async def stints(
+        self,
+        info: Info,
+        compound: Annotated[str | None, arg("Only this compound, e.g. SOFT (any case).")] = None,
+    ) -> list[Stint]:
+        rows = await loaders(info).rows("stints", self.session_key)
+        if compound is not None:
+            rows = [r for r in rows if (r.compound or "").lower() == compound.lower()]
+        return as_graph(Stint, rows)
 
     @strawberry.field(description="Every pit-lane visit, in time order.")
     async def pit_stops(self, info: Info) -> list[PitStop]:
@@ -179,9 +184,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
 
 
 async def _qualifying_for(info: Info, meeting_key: int, race_name: str) -> int | None:
-    sessions, _ = await info.context.services.datasets.query(
-        "sessions", where(meeting_key=meeting_key)
-    )
+    sessions = await query_rows(info, "sessions", where(meeting_key=meeting_key))
     wanted = ("Sprint Qualifying", "Sprint Shootout") if race_name == "Sprint" else ("Qualifying",)
     for s in sessions:
         if s.session_name in wanted:

@@ -1,0 +1,86 @@
+"""The legacy JSON envelopes: ``{sessionKey, data, timestamp, ...metadata}`` and errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.responses import Response
+
+from f1graph.errors import (
+    BadRequestError,
+    ClientRateLimitError,
+    F1GraphError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthorizedError,
+    UpstreamError,
+)
+from f1graph.schema.scalars import dumps_json
+
+# extensions.code -> HTTP status, from the error tree
+STATUS_BY_CODE: dict[str, int] = {
+    cls.code: cls.status
+    for cls in (
+        F1GraphError,
+        BadRequestError,
+        NotFoundError,
+        UnauthorizedError,
+        ForbiddenError,
+        ClientRateLimitError,
+        UpstreamError,
+    )
+}
+ERROR_BY_STATUS = {status: code for code, status in STATUS_BY_CODE.items()}
+ERROR_BY_STATUS[405] = "METHOD_NOT_ALLOWED"  # a known path called with a method it lacks
+INTERNAL_MESSAGE = "Internal server error."
+
+
+def now_iso() -> str:
+    """The current UTC time as ``2026-11-26T14:00:00.000Z``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _json(body: dict[str, Any], status: int, headers: dict[str, str] | None = None) -> Response:
+    # dumps_json: telemetry channels arrive as numpy arrays (array scalars)
+    return Response(dumps_json(body), status, headers, media_type="application/json")
+
+
+def success(session_key: int | None, data: Any, *, stale: bool) -> Response:
+    """The success envelope; ``count`` for a list, ``stale`` when a stale cache entry served."""
+    body: dict[str, Any] = {"sessionKey": session_key, "data": data, "timestamp": now_iso()}
+    if isinstance(data, list):
+        body["count"] = len(data)
+    if stale:
+        body["stale"] = True
+    return _json(body, 200)
+
+
+def failure(
+    status: int, message: str, path: str, headers: dict[str, str] | None = None
+) -> Response:
+    """The error envelope for ``status``, with the contract's code for it."""
+    code = ERROR_BY_STATUS.get(status, "INTERNAL_SERVER_ERROR")
+    body = {
+        "statusCode": status,
+        "error": code,
+        "message": message,
+        "path": path,
+        "timestamp": now_iso(),
+    }
+    return _json(body, status, headers)
+
+
+def from_error(error: F1GraphError, path: str) -> Response:
+    """The error envelope for an f1graph error; 429 carries ``Retry-After``."""
+    headers = None
+    if isinstance(error, ClientRateLimitError):
+        headers = {"Retry-After": str(max(1, round(error.retry_after_s)))}
+    message = error.message if error.status != 500 else INTERNAL_MESSAGE
+    return failure(error.status, message, path, headers)
+
+
+def from_code(code: str | None, message: str, path: str) -> Response:
+    """The error envelope for a GraphQL error's ``extensions.code``."""
+    status = STATUS_BY_CODE.get(code or "", 500)
+    return failure(status, message if status != 500 else INTERNAL_MESSAGE, path)

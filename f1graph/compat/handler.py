@@ -1,0 +1,65 @@
+"""Answer one legacy route: check access and parameters, run the stored operation, wrap it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import validate
+from starlette.requests import Request
+from starlette.responses import Response
+
+from f1graph.compat import envelope
+from f1graph.compat.access import Access
+from f1graph.compat.operations import Operation, operations
+from f1graph.compat.table import LegacyRoute
+from f1graph.context import Context
+from f1graph.errors import F1GraphError, UpstreamError
+from f1graph.schema import schema
+
+log = logging.getLogger("f1graph.compat")
+
+
+class StoredOperationError(F1GraphError):
+    """A stored operation the schema rejects: a bug of the shim, answered as a 500."""
+
+
+_valid: set[str] = set()
+
+
+def _checked(name: str) -> Operation:
+    """The stored operation, validated against the schema once per process."""
+    op = operations()[name]
+    if name not in _valid:
+        errors = validate(schema._schema, op.ast)
+        if errors:
+            raise StoredOperationError(f"Operation {name} is invalid: {errors[0].message}")
+        _valid.add(name)
+    return op
+
+
+async def answer(route: LegacyRoute, access: Access, request: Request) -> Response:
+    """The route's response: its envelope, or the contract's error JSON (never a traceback)."""
+    path = request.url.path
+    try:
+        await access.check(request)
+        variables, values = route.arguments(dict(request.path_params), dict(request.query_params))
+        op = _checked(route.operation)
+        context = Context(request.app.state.services)
+        result = await schema.execute(
+            op.document, variable_values=variables, operation_name=op.name, context_value=context
+        )
+        if result.errors:
+            first = result.errors[0]
+            code: Any = (first.extensions or {}).get("code")
+            return envelope.from_code(code, first.message, path)
+        session_key = values.get(route.session_param) if route.session_param else None
+        data = route.pick(result.data)
+        return envelope.success(session_key, data, stale=context.loaders.stale)
+    except F1GraphError as error:
+        if error.status >= 500 and not isinstance(error, UpstreamError):
+            log.error("legacy route %s %s failed", route.method, route.path, exc_info=error)
+        return envelope.from_error(error, path)
+    except Exception:
+        log.exception("legacy route %s %s failed", route.method, route.path)
+        return envelope.failure(500, envelope.INTERNAL_MESSAGE, path)
