@@ -36,6 +36,9 @@ pytest:
 bench:
 	$(BIN)/python -m bench.gateway
 	$(BIN)/python -m bench.analyses
+	$(BIN)/python -m bench.telemetry
+	$(BIN)/python -m bench.shim
+	$(BIN)/python -m bench.replay
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

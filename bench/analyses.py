@@ -72,7 +72,9 @@ async def timed(url: str, query: str, runs: int) -> tuple[float, dict[str, objec
 def main() -> None:
     fake = make_fake_openf1(DATA_DIR)
     with serve_in_thread(fake) as fake_url:
-        settings = Settings(openf1_url=f"{fake_url}/v1", rate_per_second=1000, rate_per_minute=10**5)
+        settings = Settings(
+            openf1_url=f"{fake_url}/v1", rate_per_second=1000, rate_per_minute=10**5
+        )
         with serve_in_thread(create_app(settings)) as url:
             asyncio.run(timed(url, ALL_ANALYSES % SESSION, 1))
             cold_counts = dict(fake.counts)

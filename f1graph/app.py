@@ -11,12 +11,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
-from f1graph.compat import compat_app
+from f1graph.compat import compat_mount
 from f1graph.graphql_view import GraphQLView
 from f1graph.openf1 import Source
+from f1graph.replay.page import replay_page
+from f1graph.replay.websocket import SubscriptionView
 from f1graph.schema import schema
 from f1graph.services import build_services
 from f1graph.settings import Settings
@@ -37,8 +39,10 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     graphql = GraphQLView(schema)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", SubscriptionView(schema)),  # graphql-transport-ws, graphql-ws
+        Route("/replay", replay_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
-        Mount("/api/v1", app=compat_app()),
+        compat_mount(),
     ]
     return Starlette(
         routes=routes,

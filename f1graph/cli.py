@@ -1,8 +1,9 @@
-"""``f1graph serve | export-schema``."""
+"""``f1graph serve | export-schema | preload | record``."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -17,6 +18,17 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    warm = commands.add_parser(
+        "preload", help="warm the shared (Redis) cache with a session's datasets"
+    )
+    warm.add_argument("session_key", type=int)
+    warm.add_argument("--telemetry", action="store_true", help="car data and location too")
+    rec = commands.add_parser(
+        "record", help="record sessions into a directory that F1GRAPH_SOURCE can serve"
+    )
+    rec.add_argument("session_keys", type=int, nargs="+", metavar="SESSION_KEY")
+    rec.add_argument("--out", type=Path, required=True, help="the directory to record into")
+    rec.add_argument("--telemetry", action="store_true", help="car data and location too")
     args = parser.parse_args(argv)
 
     try:
@@ -36,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             loop="asyncio",
             http="h11",
+            ws="websockets-sansio",
             log_level="info",
         )
         return 0
@@ -48,6 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sys.stdout.write(text)
         return 0
+    if args.command == "preload":
+        from f1graph.replay.commands import preload
+
+        return asyncio.run(preload(settings, args.session_key, args.telemetry))
+    if args.command == "record":
+        from f1graph.replay.commands import record
+
+        return asyncio.run(record(settings, args.session_keys, args.out, args.telemetry))
     return 1  # pragma: no cover
 
 

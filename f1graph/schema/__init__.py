@@ -14,7 +14,7 @@ from f1graph.schema.admin import AdminQuery, Mutation
 from f1graph.schema.errors import ErrorCodes
 from f1graph.schema.query import SessionQuery
 from f1graph.schema.scalars import SCALAR_MAP
-from f1graph.schema.subscription import Subscription
+from f1graph.schema.subscription import PerEventMemoExecutionContext, Subscription
 
 # Each domain contributes its own root fields; they are merged into one Query here.
 Query = merge_types("Query", (SessionQuery, AdminQuery))
@@ -40,6 +40,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        execution_context_class=PerEventMemoExecutionContext,  # a long subscription's memory
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: ParserCache(maxsize=256),

@@ -1,0 +1,134 @@
+"""The state of a session at an instant: tyres, the leader's lap, the snapshot a replay opens with.
+
+The running order is :func:`f1graph.analysis.intervals.standings` itself, so a replay's
+snapshot and ``Session.standings(at:)`` cannot disagree.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from f1graph.analysis.intervals import standings
+from f1graph.analysis.positions import lap_end_times
+from f1graph.analysis.track_status import TrackTimeline
+from f1graph.openf1.records import Interval, Lap, Position, Stint
+from f1graph.replay.events import Snapshot, TrackOutline, Tyres
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
+def epoch_ms(date: datetime) -> int:
+    """``date`` in whole milliseconds since 1970 (UTC), exactly (no float rounding)."""
+    return (date - _EPOCH) // _MS
+
+
+def from_epoch_ms(t_ms: int) -> datetime:
+    return _EPOCH + t_ms * _MS
+
+
+@dataclass(frozen=True, slots=True)
+class StintSpan:
+    """A stint and when it began: the start of its first lap (unknown: ``None``)."""
+
+    stint: Stint
+    begin: datetime | None
+
+
+@dataclass(eq=False)
+class SessionState:
+    """The rows a snapshot needs, ordered once so that each snapshot reads only a prefix."""
+
+    positions: list[Position]
+    intervals: list[Interval]
+    laps: list[Lap]
+    stints: dict[int, list[StintSpan]]
+    lap_ends: dict[tuple[int, int], datetime]
+    track: TrackTimeline
+    _position_ms: list[int] = field(init=False)
+    _interval_ms: list[int] = field(init=False)
+    _lap_starts_ms: list[tuple[int, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._position_ms = [epoch_ms(p.date) for p in self.positions]
+        self._interval_ms = [epoch_ms(i.date) for i in self.intervals]
+        self._lap_starts_ms = sorted(
+            (epoch_ms(lap.date_start), lap.lap_number)
+            for lap in self.laps
+            if lap.date_start is not None
+        )
+
+    @classmethod
+    def build(
+        cls,
+        positions: Sequence[Position],
+        intervals: Sequence[Interval],
+        laps: Sequence[Lap],
+        stints: Sequence[Stint],
+        track: TrackTimeline,
+    ) -> SessionState:
+        """Order the rows by time (stable: rows of one instant keep OpenF1's order)."""
+        starts = {
+            (lap.driver_number, lap.lap_number): lap.date_start
+            for lap in laps
+            if lap.date_start is not None
+        }
+        spans: defaultdict[int, list[StintSpan]] = defaultdict(list)
+        for stint in sorted(stints, key=lambda s: (s.driver_number, s.stint_number)):
+            begin = None
+            if stint.lap_start is not None:
+                begin = starts.get((stint.driver_number, stint.lap_start))
+            spans[stint.driver_number].append(StintSpan(stint, begin))
+        return cls(
+            positions=sorted(positions, key=lambda p: p.date),
+            intervals=sorted(intervals, key=lambda i: i.date),
+            laps=list(laps),
+            stints=dict(spans),
+            lap_ends=lap_end_times(laps),
+            track=track,
+        )
+
+    def tyres_at(self, at: datetime) -> list[Tyres]:
+        """Each driver's stint at ``at``: the latest that began by then (before any began, the
+        first: the tyres the car starts on), aged by the laps of it completed by then."""
+        out: list[Tyres] = []
+        for driver, spans in sorted(self.stints.items()):
+            begun = [s for s in spans if s.begin is not None and s.begin <= at]
+            current = begun[-1].stint if begun else spans[0].stint
+            age = current.tyre_age_at_start
+            if age is not None and current.lap_start is not None:
+                age += sum(
+                    1
+                    for (d, n), end in self.lap_ends.items()
+                    if d == driver
+                    and n >= current.lap_start
+                    and (current.lap_end is None or n <= current.lap_end)
+                    and end <= at
+                )
+            out.append(Tyres(driver, current.stint_number, current.compound, age))
+        return out
+
+    def lap_number_at(self, at: datetime) -> int | None:
+        """The leader's lap: the highest lap number any car has started by ``at``."""
+        i = bisect.bisect_right(self._lap_starts_ms, (epoch_ms(at), 1 << 30))
+        if i == 0:
+            return None
+        return max(n for _, n in self._lap_starts_ms[:i])
+
+    def snapshot(self, at: datetime, track: TrackOutline | None = None) -> Snapshot:
+        """Running order (``standings`` over the rows up to ``at``), tyres, status, lap."""
+        t = epoch_ms(at)
+        positions = self.positions[: bisect.bisect_right(self._position_ms, t)]
+        intervals = self.intervals[: bisect.bisect_right(self._interval_ms, t)]
+        return Snapshot(
+            at=at,
+            order=standings(positions, intervals, at),
+            tyres=self.tyres_at(at),
+            track_status=self.track.at(at).value,
+            lap_number=self.lap_number_at(at),
+            track=track,
+        )

@@ -1,0 +1,17 @@
+"""The ``/graphql`` websocket endpoint: the GraphQL view, sending text frames.
+
+graphql-transport-ws and graphql-ws messages are JSON text; the HTTP view encodes to bytes
+(orjson), which Strawberry would send as binary frames, and browser clients (``JSON.parse`` of
+a ``Blob``) cannot read those.
+"""
+
+from __future__ import annotations
+
+from f1graph.graphql_view import GraphQLView
+
+
+class SubscriptionView(GraphQLView):
+    """Subscriptions over graphql-transport-ws and graphql-ws, one text frame per message."""
+
+    def encode_json(self, data: object) -> str:  # type: ignore[override]  # str: text frames
+        return super().encode_json(data).decode()

@@ -1,0 +1,127 @@
+"""The replay page in headless Chromium (Debian's package; Playwright drives it, downloads none):
+it plays a recorded session and shows the running order the graph gives for that instant."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, async_playwright
+
+from f1graph.app import create_app
+from f1graph.context import Context
+from f1graph.schema import schema
+from f1graph.services import build_services
+from tests.replay.helpers import recorded_settings
+from tests.servers import serve_in_thread
+
+CHROMIUM = Path(os.environ.get("F1GRAPH_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FROM = "2026-03-29T05:30:00Z"  # 17.5 minutes of racing, played in 3.5 s at 300x
+TO = "2026-03-29T05:47:31.500Z"
+STANDINGS = f"""{{ session(sessionKey: 11253) {{ standings(at: "{TO}") {{
+    position driverNumber gapToLeader {{ text }} }} }} }}"""
+TYRES = f"""subscription {{ replay(sessionKey: 11253, speed: 0, from: "{TO}", include: []) {{
+    snapshot {{ tyres {{ driverNumber compound }} }} }} }}"""
+
+
+@pytest.fixture
+def base_url() -> Iterator[str]:
+    with serve_in_thread(create_app(recorded_settings()), ws="websockets-sansio") as url:
+        yield url
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"  # noqa: ASYNC240
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=FLAGS, chromium_sandbox=False
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def play(browser: Browser, url: str) -> tuple[Page, list[str]]:
+    page = await browser.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await page.goto(url)
+    await page.wait_for_function("document.body.dataset.state === 'ended'", timeout=60_000)
+    return page, errors
+
+
+async def graph(base_url: str, query: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        body = (await client.post(f"{base_url}/graphql", json={"query": query})).json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+class TestReplayPage:
+    """The page loads, plays at full speed and agrees with the graph."""
+
+    async def test_running_order_matches_the_standings(
+        self, base_url: str, browser: Browser
+    ) -> None:
+        page, errors = await play(
+            browser,
+            f"{base_url}/replay?session=11253&speed=300&from={FROM}&to={TO}&autoplay=1",
+        )
+        rows = await page.eval_on_selector_all(
+            "#order tr",
+            "rows => rows.map(r => [Number(r.dataset.driver), Number(r.dataset.position), "
+            "r.dataset.compound, r.cells[2].textContent])",
+        )
+        standings = (await graph(base_url, STANDINGS))["session"]["standings"]
+        assert [(r[0], r[1]) for r in rows] == [
+            (s["driverNumber"], s["position"]) for s in standings
+        ]
+        assert len(rows) == 22 and rows[0][3] == "Leader"
+        assert [r[3] for r in rows[1:]] == [s["gapToLeader"]["text"] for s in standings[1:]]
+        services = build_services(recorded_settings())
+        try:
+            result = await schema.subscribe(TYRES, context_value=Context(services))
+            first = await anext(aiter(result))  # type: ignore[arg-type]
+            await result.aclose()  # type: ignore[union-attr]
+        finally:
+            await services.aclose()
+        tyres = {
+            t["driverNumber"]: t["compound"] for t in first.data["replay"]["snapshot"]["tyres"]
+        }
+        assert {r[0]: r[2] for r in rows} == tyres
+        assert await page.get_attribute("#map", "data-track") == "none"
+        assert await page.is_visible("#nomap")
+        assert "ended" in (await page.text_content("#status") or "")
+        assert errors == []
+
+    async def test_track_map_from_locations(
+        self, base_url: str, browser: Browser, tmp_path: Path
+    ) -> None:
+        page, errors = await play(
+            browser,
+            f"{base_url}/replay?session=9531&speed=0&from=2024-06-09T18:30:00Z"
+            "&to=2024-06-09T18:31:00Z&autoplay=1",
+        )
+        assert await page.get_attribute("#map", "data-track") == "drawn"
+        assert await page.get_attribute("#map", "data-cars") == "20"
+        assert await page.is_hidden("#nomap")
+        await page.screenshot(path=str(tmp_path / "replay-9531.png"))
+        assert errors == []
