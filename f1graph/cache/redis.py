@@ -5,6 +5,9 @@ from __future__ import annotations
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+MAX_CONNECTIONS = 50
+POOL_TIMEOUT_S = 30.0
+
 
 class RedisCache:
     """Bytes cache in Redis; keys expire on their own (``PX``)."""
@@ -13,7 +16,12 @@ class RedisCache:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._redis: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=False)
+        # a blocking pool: a burst of concurrent writes (a telemetry preload) waits for a free
+        # connection instead of failing with MaxConnectionsError
+        self._pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=MAX_CONNECTIONS, timeout=POOL_TIMEOUT_S
+        )
+        self._redis: aioredis.Redis = aioredis.Redis(connection_pool=self._pool)
 
     async def get(self, key: str) -> bytes | None:
         value = await self._redis.get(key)
@@ -52,6 +60,7 @@ class RedisCache:
 
     async def aclose(self) -> None:
         await self._redis.aclose()
+        await self._pool.disconnect()
 
 
 def _escape(prefix: str) -> str:
