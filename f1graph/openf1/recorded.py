@@ -9,6 +9,7 @@ filter semantics, so tests and offline runs meet the same rows the real API woul
 from __future__ import annotations
 
 import asyncio
+import bisect
 import gzip
 import operator
 import re
@@ -45,6 +46,7 @@ class RecordedSource:
         self._files: dict[Path, list[Row]] = {}
         self._locks: dict[Path, threading.Lock] = {}  # thread locks: loads run in worker threads
         self._session_keys: tuple[int, ...] | None = None
+        self._date_index: dict[Path, tuple[list[int], list[float]]] = {}
 
     async def fetch(self, endpoint: str, filters: Filters) -> bytes:
         """Rows of ``endpoint`` matching ``filters`` as OpenF1 would select them, as JSON."""
@@ -64,14 +66,30 @@ class RecordedSource:
             ]
             filters = tuple(f for f in filters if f.field != "session_key")
         matches = _matcher(filters)
+        window = _date_window(filters)
         selected: list[Row] = []
         for path in paths:
             rows = await self._rows(path)
             if len(rows) > _BIG:
+                if window is not None:  # a time window of a big series: bisect, then filter
+                    rows = await asyncio.to_thread(self._in_window, path, rows, window)
                 selected += await asyncio.to_thread(_select, rows, matches)
             else:
                 selected += _select(rows, matches)
         return orjson.dumps(selected)
+
+    def _in_window(self, path: Path, rows: list[Row], window: tuple[float, float]) -> list[Row]:
+        """The rows whose ``date`` may lie in ``window`` (epoch seconds, inclusive), found by
+        bisecting a date index built once per file; the filters still decide each row."""
+        index = self._date_index.get(path)
+        if index is None:
+            with self._locks.setdefault(path, threading.Lock()):
+                index = self._date_index.get(path) or _build_date_index(rows)
+                self._date_index[path] = index
+        order, stamps = index
+        lo = bisect.bisect_left(stamps, window[0])
+        hi = bisect.bisect_right(stamps, window[1])
+        return [rows[i] for i in order[lo:hi]]
 
     async def aclose(self) -> None:
         """Forget the parsed files."""
@@ -122,6 +140,34 @@ class RecordedSource:
                 raise UpstreamBadResponseError(f"{path} does not hold a JSON array of rows.")
             self._files[path] = rows
             return rows
+
+
+def _date_window(filters: Filters) -> tuple[float, float] | None:
+    """The widest ``[from, to]`` (epoch seconds) that ``date`` comparisons allow, if any."""
+    lo, hi = float("-inf"), float("inf")
+    for f in filters:
+        if f.field != "date" or f.op == "=":
+            continue
+        instant = _as_datetime(f.render_value())
+        if instant is None:
+            continue
+        if f.op in (">=", ">"):
+            lo = max(lo, instant.timestamp())
+        else:
+            hi = min(hi, instant.timestamp())
+    return None if (lo, hi) == (float("-inf"), float("inf")) else (lo, hi)
+
+
+def _build_date_index(rows: list[Row]) -> tuple[list[int], list[float]]:
+    """Row positions sorted by ``date`` and their timestamps (rows without a date left out)."""
+    stamped = []
+    for i, row in enumerate(rows):
+        value = row.get("date")
+        instant = _as_datetime(value) if isinstance(value, str) else None
+        if instant is not None:
+            stamped.append((instant.timestamp(), i))
+    stamped.sort()
+    return [i for _, i in stamped], [t for t, _ in stamped]
 
 
 def _select(rows: list[Row], matches: Predicate) -> list[Row]:
