@@ -20,7 +20,7 @@ from f1graph.context import Info
 from f1graph.errors import BadRequestError, NotFoundError
 from f1graph.openf1.columns import CarDataColumns, LocationColumns
 from f1graph.openf1.records import Lap as LapRecord
-from f1graph.schema.common import as_graph, loaders, one_as_graph
+from f1graph.schema.common import arg, as_graph, loaders, one_as_graph
 from f1graph.schema.telemetry_series import CarData, Location, check_max_points
 from f1graph.schema.telemetry_types import Comparison, DrsAnalysis, GearAnalysis, SpeedAnalysis
 from f1graph.telemetry import RangeRequest, TelemetryLoader, epoch_ms
@@ -133,7 +133,7 @@ class SessionTelemetryFields:
     async def car_data(
         self,
         info: Info,
-        driver_number: int | None = None,
+        driver_number: Annotated[int | None, arg("Only this car number.")] = None,
         from_: FromArg = None,
         to: ToArg = None,
         max_points: MaxPointsArg = None,
@@ -173,7 +173,10 @@ class SessionTelemetryFields:
         "shares, DRS; with a lap, speed, throttle and brake traces on a common distance grid."
     )
     async def compare_drivers(
-        self, info: Info, driver_numbers: list[int], lap: int | None = None
+        self,
+        info: Info,
+        driver_numbers: Annotated[list[int], arg("The cars to compare, e.g. [1, 44].")],
+        lap: Annotated[int | None, arg("Compare this lap, with traces on distance.")] = None,
     ) -> Comparison:
         session: Any = self
         session_key: int = session.session_key
