@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import strawberry
 
-_LAPS = re.compile(r"^\s*\+?\s*(\d+)\s*LAPS?\s*$", re.IGNORECASE)
+from f1graph.analysis.intervals import parse_gap
 
 
 def gap_seconds(value: float | str | None) -> float | None:
     """A gap in seconds, or ``None`` when OpenF1 gave laps (``+1 LAP``), text or nothing."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.lstrip("+"))
-        except ValueError:
-            return None
-    return None
+    return parse_gap(value).gap_s
 
 
 def laps_behind(value: float | str | None) -> int | None:
-    """Laps behind from ``"+N LAP(S)"``; 0 for a numeric gap; ``None`` when unknown."""
-    if isinstance(value, str):
-        match = _LAPS.match(value)
-        if match:
-            return int(match.group(1))
-        return 0 if gap_seconds(value) is not None else None
-    return 0 if value is not None else None
+    """Laps behind from ``"+N LAP(S)"``; 0 for a gap in seconds; ``None`` when unknown."""
+    gap = parse_gap(value)
+    if gap.laps_behind is not None:
+        return gap.laps_behind
+    return 0 if gap.gap_s is not None else None
 
 
 def raw_text(value: float | str | None) -> str | None:
