@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from f1graph.analysis import incidents, laps, stints
-from f1graph.analysis.clean import LapContext, LapExclusion
+from f1graph.analysis.clean import LapExclusion
 from f1graph.analysis.track_status import TrackStatus
 from f1graph.context import Info
+from f1graph.derived import Derived
 from f1graph.schema.common import loaders
+from f1graph.schema.session_data import derived_lap_context
 
 # the datasets the facts are computed from, in this order
 _SOURCES = ("laps", "pit", "race_control", "sessions", "stints")
@@ -38,11 +40,11 @@ class LapFacts:
 FactsByLap = dict[tuple[int, int], LapFacts]
 
 
-def _compute(inputs: list[Any]) -> FactsByLap:
-    lap_rows, pits, race_control, sessions, stint_rows = (d.rows for d in inputs)
-    end = sessions[0].date_end if sessions else None
-    ctx = LapContext.build(lap_rows, pits, race_control, end)
-    deleted = incidents.deleted_laps(race_control)
+def _compute(derived: Derived, inputs: list[Any]) -> FactsByLap:
+    laps_ds, pits_ds, race_control_ds, sessions_ds, stints_ds = inputs
+    ctx = derived_lap_context(derived, laps_ds, pits_ds, race_control_ds, sessions_ds)
+    stint_rows = stints_ds.rows
+    deleted = incidents.deleted_laps(race_control_ds.rows)
     stints_by_driver: dict[int, list[Any]] = {}
     for s in stint_rows:
         stints_by_driver.setdefault(s.driver_number, []).append(s)
@@ -64,13 +66,19 @@ def _compute(inputs: list[Any]) -> FactsByLap:
     return out
 
 
+def _facts_of(derived: Derived, inputs: list[Any]) -> FactsByLap:
+    key = ("lap_facts", inputs[0].session_key)
+    return derived.get(key, inputs, lambda: _compute(derived, inputs))
+
+
 def lap_facts(info: Info, lap: Any) -> LapFacts | Awaitable[LapFacts | None] | None:
     """The lap's facts: at once when the session's datasets are warm here, else awaitable."""
     datasets = info.context.services.datasets
     inputs = [datasets.peek(name, lap.session_key) for name in _SOURCES]
     if all(d is not None for d in inputs):
-        facts = info.context.services.derived.get(
-            ("lap_facts", lap.session_key), inputs, lambda: _compute(inputs)
+        derived = info.context.services.derived
+        facts = derived.get(
+            ("lap_facts", lap.session_key), inputs, lambda: _compute(derived, inputs)
         )
         return facts.get((lap.driver_number, lap.lap_number))
     return _lap_facts_later(info, lap)
@@ -79,9 +87,7 @@ def lap_facts(info: Info, lap: Any) -> LapFacts | Awaitable[LapFacts | None] | N
 async def _lap_facts_later(info: Info, lap: Any) -> LapFacts | None:
     load = loaders(info)
     inputs = list(await asyncio.gather(*(load.dataset(n, lap.session_key) for n in _SOURCES)))
-    facts = info.context.services.derived.get(
-        ("lap_facts", lap.session_key), inputs, lambda: _compute(inputs)
-    )
+    facts = _facts_of(info.context.services.derived, inputs)
     return facts.get((lap.driver_number, lap.lap_number))
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from f1graph.analysis.clean import LapContext
 from f1graph.context import Info
+from f1graph.datasets import Dataset
+from f1graph.derived import Derived
 from f1graph.schema.common import loaders
 
 
@@ -31,9 +33,16 @@ async def _lap_context(info: Info, session_key: int) -> LapContext:
         load.dataset("race_control", session_key),
         load.dataset("sessions", session_key),
     )
+    return derived_lap_context(info.context.services.derived, laps, pits, race_control, sessions)
+
+
+def derived_lap_context(
+    derived: Derived, laps: Dataset, pits: Dataset, race_control: Dataset, sessions: Dataset
+) -> LapContext:
+    """The lap context of these datasets, built once per version of them."""
     end = sessions.rows[0].date_end if sessions.rows else None
-    return info.context.services.derived.get(
-        ("lap_context", session_key),
+    return derived.get(
+        ("lap_context", laps.session_key),
         (laps, pits, race_control, sessions),
         lambda: LapContext.build(laps.rows, pits.rows, race_control.rows, end),
     )
