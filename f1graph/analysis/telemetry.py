@@ -1,4 +1,5 @@
-"""Telemetry analyses over car data columns: speed, DRS, gears, and drivers side by side.
+"""Telemetry analyses over car data columns: speed, DRS and gears (drivers side by side are in
+:mod:`f1graph.analysis.comparison`).
 
 Definitions used throughout:
 
@@ -18,7 +19,7 @@ Definitions used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,14 +35,10 @@ __all__ = [
     "FULL_THROTTLE_PCT",
     "LAST_DRS_SEASON",
     "MAX_SAMPLE_HOLD_MS",
-    "Comparison",
-    "DriverComparison",
     "DrsAnalysis",
     "GearAnalysis",
     "GearTime",
-    "LapTrace",
     "SpeedAnalysis",
-    "compare_drivers",
     "distance_m",
     "downsample",
     "drs_analysis",
@@ -49,8 +46,13 @@ __all__ = [
     "drs_open",
     "gear_analysis",
     "lap_window_ms",
+    "mean_speed_kph",
     "sample_hold_ms",
+    "sample_share",
+    "season_of",
     "speed_analysis",
+    "time_ordered",
+    "top_speed_kph",
 ]
 
 DRS_OPEN_CODES = (10, 12, 14)
@@ -135,7 +137,7 @@ def lap_window_ms(lap: Lap) -> tuple[int, int] | None:
     return start_ms, start_ms + round(lap.lap_duration * 1000)
 
 
-def _time_ordered(cols: CarDataColumns) -> CarDataColumns:
+def time_ordered(cols: CarDataColumns) -> CarDataColumns:
     if len(cols) > 1 and bool((np.diff(cols.date_ms) < 0).any()):
         return cols.sorted_by_time()
     return cols
@@ -144,14 +146,14 @@ def _time_ordered(cols: CarDataColumns) -> CarDataColumns:
 def _per_driver(cols: CarDataColumns, laps: Sequence[Lap]) -> dict[int, CarDataColumns]:
     """One time-ordered block per car found in the samples or the laps."""
     drivers = sorted(set(cols.driver_numbers()) | {lap.driver_number for lap in laps})
-    return {n: _time_ordered(cols.select_driver(n)) for n in drivers}
+    return {n: time_ordered(cols.select_driver(n)) for n in drivers}
 
 
-def _season_of(cols: CarDataColumns) -> int:
+def season_of(cols: CarDataColumns) -> int:
     return datetime.fromtimestamp(int(cols.date_ms[0]) / 1000, UTC).year
 
 
-def _share(mask: npt.NDArray[np.bool_]) -> float | None:
+def sample_share(mask: npt.NDArray[np.bool_]) -> float | None:
     return float(np.count_nonzero(mask) / len(mask)) if len(mask) else None
 
 
@@ -160,11 +162,11 @@ def _max_or_none(values: Sequence[int | None]) -> int | None:
     return max(known) if known else None
 
 
-def _top_speed_kph(cols: CarDataColumns) -> int | None:
+def top_speed_kph(cols: CarDataColumns) -> int | None:
     return int(cols.speed.max()) if len(cols) else None
 
 
-def _mean_speed_kph(cols: CarDataColumns) -> float | None:
+def mean_speed_kph(cols: CarDataColumns) -> float | None:
     moving = cols.speed[cols.speed > 0]
     return float(moving.mean()) if len(moving) else None
 
@@ -195,8 +197,8 @@ def speed_analysis(cols: CarDataColumns, laps: Sequence[Lap]) -> list[SpeedAnaly
             SpeedAnalysis(
                 driver_number=number,
                 samples=len(own),
-                top_speed_kph=_top_speed_kph(own),
-                mean_speed_kph=_mean_speed_kph(own),
+                top_speed_kph=top_speed_kph(own),
+                mean_speed_kph=mean_speed_kph(own),
                 max_i1_speed_kph=_max_or_none([lap.i1_speed for lap in own_laps]),
                 max_i2_speed_kph=_max_or_none([lap.i2_speed for lap in own_laps]),
                 max_st_speed_kph=_max_or_none([lap.st_speed for lap in own_laps]),
@@ -246,7 +248,7 @@ def drs_analysis(cols: CarDataColumns, laps: Sequence[Lap], season: int) -> list
                 samples=len(own),
                 openings=int(np.count_nonzero(is_open[1:] & ~is_open[:-1])),
                 open_time_s=float(sample_hold_ms(own.date_ms)[is_open].sum() / 1000),
-                open_sample_share=_share(is_open),
+                open_sample_share=sample_share(is_open),
                 laps_with_drs=tuple(laps_with_drs),
             )
         )
@@ -307,105 +309,3 @@ def gear_analysis(cols: CarDataColumns) -> list[GearAnalysis]:
             )
         )
     return result
-
-
-# Comparison -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DriverComparison:
-    """One car's figures over the compared range: speeds [km/h] and shares of samples at
-    full throttle (>= 98 %), braking (brake > 0) and with DRS open (None when no DRS)."""
-
-    driver_number: int
-    samples: int
-    top_speed_kph: int | None
-    mean_speed_kph: float | None
-    full_throttle_share: float | None
-    braking_share: float | None
-    drs_open_share: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class LapTrace:
-    """One car's lap on the comparison's common distance grid: speed [km/h], throttle and
-    brake [%], linearly interpolated; ``lap_distance_m`` is the distance it covered."""
-
-    driver_number: int
-    lap_number: int
-    lap_distance_m: float
-    speed_kph: FloatArray
-    throttle_pct: FloatArray
-    brake_pct: FloatArray
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """Cars side by side over the whole range or one lap; traces only for one lap, sampled
-    every ``grid_step_m`` from the line up to the shortest distance any car covered."""
-
-    lap_number: int | None
-    drivers: tuple[DriverComparison, ...]
-    distance_m: FloatArray
-    traces: tuple[LapTrace, ...]
-
-
-def _lap_of(laps: Sequence[Lap], driver_number: int, lap_number: int) -> Lap | None:
-    for lap in laps:
-        if lap.driver_number == driver_number and lap.lap_number == lap_number:
-            return lap
-    return None
-
-
-def compare_drivers(
-    cols_by_driver: Mapping[int, CarDataColumns],
-    laps: Sequence[Lap],
-    lap_number: int | None = None,
-    *,
-    season: int | None = None,
-    grid_step_m: float = 10.0,
-) -> Comparison:
-    """The cars in ``cols_by_driver`` side by side, over all their samples or, with
-    ``lap_number``, over that lap's window only (a car without that timed lap gets empty
-    figures and no trace). ``season`` defaults to the year of the samples."""
-    ranges: dict[int, CarDataColumns] = {}
-    for number, cols in sorted(cols_by_driver.items()):
-        own = _time_ordered(cols)
-        if lap_number is not None:
-            lap = _lap_of(laps, number, lap_number)
-            window = lap_window_ms(lap) if lap is not None else None
-            own = own.slice_time(*window) if window is not None else CarDataColumns.empty()
-        ranges[number] = own
-    if season is None:
-        dated = [own for own in ranges.values() if len(own)]
-        season = _season_of(dated[0]) if dated else LAST_DRS_SEASON + 1
-    drivers = tuple(
-        DriverComparison(
-            driver_number=number,
-            samples=len(own),
-            top_speed_kph=_top_speed_kph(own),
-            mean_speed_kph=_mean_speed_kph(own),
-            full_throttle_share=_share(own.throttle >= FULL_THROTTLE_PCT),
-            braking_share=_share(own.brake > 0),
-            drs_open_share=_share(drs_open(own.drs, season)) if drs_applicable(season) else None,
-        )
-        for number, own in ranges.items()
-    )
-    if lap_number is None:
-        return Comparison(None, drivers, np.zeros(0), ())
-    distances = {n: distance_m(own.date_ms, own.speed) for n, own in ranges.items() if len(own)}
-    if not distances:
-        return Comparison(lap_number, drivers, np.zeros(0), ())
-    grid = np.arange(0.0, min(d[-1] for d in distances.values()) + 1e-9, grid_step_m)
-    traces = tuple(
-        LapTrace(
-            driver_number=number,
-            lap_number=lap_number,
-            lap_distance_m=float(dist[-1]),
-            speed_kph=np.interp(grid, dist, ranges[number].speed),
-            throttle_pct=np.interp(grid, dist, ranges[number].throttle),
-            brake_pct=np.interp(grid, dist, ranges[number].brake),
-        )
-        for number, dist in distances.items()
-    )
-    return Comparison(lap_number, drivers, grid, traces)

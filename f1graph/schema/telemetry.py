@@ -15,6 +15,7 @@ from typing import Annotated, Any, cast
 import strawberry
 
 from f1graph.analysis import telemetry as analysis
+from f1graph.analysis.comparison import compare_drivers
 from f1graph.analysis.telemetry import lap_window_ms
 from f1graph.context import Info
 from f1graph.errors import BadRequestError, NotFoundError
@@ -196,7 +197,7 @@ class SessionTelemetryFields:
         read = await loader.read_many(requests)
         by_car = {n: cast(CarDataColumns, c) for n, c in zip(numbers, read, strict=True)}
         season = (await loader.info(session_key)).season
-        comparison = analysis.compare_drivers(by_car, laps.rows, lap, season=season)
+        comparison = compare_drivers(by_car, laps.rows, lap, season=season)
         return one_as_graph(Comparison, comparison)
 
 
