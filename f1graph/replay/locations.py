@@ -1,10 +1,8 @@
 """Car locations for a replay: a session's ``location`` rows as columns, loaded on first use.
 
-:func:`location_reader` decides where they come from: over HTTP through the telemetry store
-(windows of every car, cached and shared with the rest of the graph); from a recorded
-directory (or any other source) in one read, as filtering a recorded 500,000-row file window
-by window costs minutes where one read costs about a second. Samples at x = y = 0 (no
-position fix yet) are dropped.
+:func:`location_reader` reads them through the telemetry store (windows of every car, cached
+and shared with the rest of the graph), or in one read from the source where there is no
+store. Samples at x = y = 0 (no position fix yet) are dropped.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ import numpy as np
 import numpy.typing as npt
 
 from f1graph.openf1 import Source, where
-from f1graph.openf1.client import OpenF1Client
 from f1graph.openf1.columns import LocationColumns
 from f1graph.openf1.records import Lap
 from f1graph.replay.events import LocationFrame, TrackOutline
@@ -49,7 +46,7 @@ def location_reader(
         body = await source.fetch("location", where(session_key=session_key))
         return await asyncio.to_thread(LocationColumns.from_json, body)
 
-    return through_store if telemetry is not None and isinstance(source, OpenF1Client) else at_once
+    return through_store if telemetry is not None else at_once
 
 
 class Locations:
