@@ -16,6 +16,7 @@ from f1graph.schema.driver import Driver
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import GridSlot, SessionResult
+from f1graph.schema.session_data import filed_grid_rows
 from f1graph.schema.stint import Stint
 from f1graph.schema.telemetry import SessionTelemetryFields
 from f1graph.schema.timing import (
@@ -167,11 +168,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         "that set it; for a race with none of its own, that session's grid is returned."
     )
     async def starting_grid(self, info: Info) -> list[GridSlot]:
-        rows = await loaders(info).rows("starting_grid", self.session_key)
-        if not rows and self.meeting_key is not None and (self.session_type or "") == "Race":
-            qualifying = await _qualifying_for(info, self.meeting_key, self.session_name or "")
-            if qualifying is not None:
-                rows = await loaders(info).rows("starting_grid", qualifying)
+        rows = await filed_grid_rows(info, self.session_key)
         return as_graph(GridSlot, sorted(rows, key=lambda r: (r.position is None, r.position or 0)))
 
     @strawberry.field(description="Every overtake (races only), in time order.")
@@ -181,12 +178,3 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
     @strawberry.field(description="Team radio clips, in time order.")
     async def team_radio(self, info: Info) -> list[TeamRadio]:
         return as_graph(TeamRadio, await loaders(info).rows("team_radio", self.session_key))
-
-
-async def _qualifying_for(info: Info, meeting_key: int, race_name: str) -> int | None:
-    sessions = await query_rows(info, "sessions", where(meeting_key=meeting_key))
-    wanted = ("Sprint Qualifying", "Sprint Shootout") if race_name == "Sprint" else ("Qualifying",)
-    for s in sessions:
-        if s.session_name in wanted:
-            return s.session_key  # type: ignore[no-any-return]
-    return None

@@ -10,7 +10,8 @@ from f1graph.analysis.clean import LapContext
 from f1graph.context import Info
 from f1graph.datasets import Dataset
 from f1graph.derived import Derived
-from f1graph.schema.common import loaders
+from f1graph.openf1 import where
+from f1graph.schema.common import loaders, query_rows
 
 
 async def session_end(info: Info, session_key: int) -> datetime | None:
@@ -52,18 +53,34 @@ async def rows(info: Info, endpoint: str, session_key: int) -> list[Any]:
     return await loaders(info).rows(endpoint, session_key)
 
 
-async def starting_grid_rows(info: Info, session_key: int) -> list[Any]:
-    """The grid a race started from: its own, or the one filed under its qualifying session.
-    Other sessions have no start grid (a qualifying session's grid is the one it *sets*)."""
-    from f1graph.schema.session import _qualifying_for
-
-    sessions = await loaders(info).rows("sessions", session_key)
-    if not sessions or sessions[0].session_type != "Race":
-        return []
+async def filed_grid_rows(info: Info, session_key: int) -> list[Any]:
+    """The session's grid as OpenF1 files it; for a race with none of its own, the grid filed
+    under the qualifying session that set it."""
     grid = await loaders(info).rows("starting_grid", session_key)
-    if grid or sessions[0].meeting_key is None:
+    if grid:
         return grid
+    sessions = await loaders(info).rows("sessions", session_key)
+    if not sessions or sessions[0].session_type != "Race" or sessions[0].meeting_key is None:
+        return []
     qualifying = await _qualifying_for(
         info, sessions[0].meeting_key, sessions[0].session_name or ""
     )
     return [] if qualifying is None else await loaders(info).rows("starting_grid", qualifying)
+
+
+async def starting_grid_rows(info: Info, session_key: int) -> list[Any]:
+    """The grid a race started from (see :func:`filed_grid_rows`). Other sessions have no start
+    grid: a qualifying session's grid is the one it *sets*."""
+    sessions = await loaders(info).rows("sessions", session_key)
+    if not sessions or sessions[0].session_type != "Race":
+        return []
+    return await filed_grid_rows(info, session_key)
+
+
+async def _qualifying_for(info: Info, meeting_key: int, race_name: str) -> int | None:
+    sessions = await query_rows(info, "sessions", where(meeting_key=meeting_key))
+    wanted = ("Sprint Qualifying", "Sprint Shootout") if race_name == "Sprint" else ("Qualifying",)
+    for s in sessions:
+        if s.session_name in wanted:
+            return s.session_key  # type: ignore[no-any-return]
+    return None
