@@ -38,15 +38,11 @@ CLEAN = (
 LapExclusionEnum = strawberry.enum(LapExclusion, description="Why a lap is not clean.")
 
 
-def _derive(info: Info, key: tuple[Any, ...], inputs: list[Any], fn: Any) -> Any:
-    return info.context.services.derived.get(key, inputs, fn)
-
-
 def _computed(info: Info, fn: Callable[..., T], *inputs: Any) -> T:
     """``fn(*inputs)``, computed once per version of its inputs (datasets, lap contexts)."""
     # ids are safe in the key: the cache holds the inputs, so their ids cannot be reused
     key = (fn.__module__, fn.__qualname__, *map(id, inputs))
-    return _derive(info, key, list(inputs), lambda: fn(*inputs))  # type: ignore[no-any-return]
+    return info.context.services.derived.get(key, inputs, lambda: fn(*inputs))
 
 
 async def _sc_periods(info: Info, session_key: int) -> list[race_control.SafetyCarPeriod]:
@@ -65,12 +61,7 @@ async def _performance(info: Info, session_key: int) -> list[performance.DriverP
         rows(info, "session_result", session_key),
         starting_grid_rows(info, session_key),
     )
-    return _derive(  # type: ignore[no-any-return]
-        info,
-        ("performance", session_key),
-        [ctx, pos, result, grid],
-        lambda: performance.driver_performance(ctx, pos, result, grid),
-    )
+    return _computed(info, performance.driver_performance, ctx, pos, result, grid)
 
 
 @strawberry.type

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -68,12 +69,12 @@ async def filed_grid_rows(info: Info, session_key: int) -> list[Any]:
     return [] if qualifying is None else await loaders(info).rows("starting_grid", qualifying)
 
 
-async def starting_grid_rows(info: Info, session_key: int) -> list[Any]:
+async def starting_grid_rows(info: Info, session_key: int) -> Sequence[Any]:
     """The grid a race started from (see :func:`filed_grid_rows`). Other sessions have no start
     grid: a qualifying session's grid is the one it *sets*."""
     sessions = await loaders(info).rows("sessions", session_key)
     if not sessions or sessions[0].session_type != "Race":
-        return []
+        return ()  # one shared empty value, so results derived from it are reused
     return await filed_grid_rows(info, session_key)
 
 
