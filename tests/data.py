@@ -12,6 +12,14 @@ import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(os.environ.get("F1GRAPH_TEST_DATA", ROOT.parent / "shared" / "openf1" / "dev"))
+# the Redis server the tests use (each test module takes a database number of its own);
+# F1GRAPH_TEST_REDIS points a run at another server, so that two checkouts can test at once
+TEST_REDIS = os.environ.get("F1GRAPH_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
+
+
+def redis_url(db: int) -> str:
+    """The URL of test database ``db`` on the test Redis server."""
+    return f"{TEST_REDIS}/{db}"
 
 
 @cache

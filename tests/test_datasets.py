@@ -24,9 +24,9 @@ from f1graph.errors import UpstreamError, UpstreamUnavailableError
 from f1graph.openf1 import ENDPOINTS
 from f1graph.openf1.filters import Filters
 from f1graph.settings import Settings
-from tests.data import raw_bytes, raw_rows
+from tests.data import raw_bytes, raw_rows, redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = redis_url(13)
 RACE = 11253
 THREE = (11249, 11253, 11280)
 FIVE = (7779, 7787, 9070, 9078, 9102)

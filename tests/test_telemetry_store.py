@@ -19,6 +19,7 @@ from f1graph.replay.preload import preload_session
 from f1graph.services import Services, build_services
 from f1graph.settings import Settings
 from f1graph.telemetry import RangeRequest, TelemetryStore, epoch_ms
+from tests.data import redis_url
 from tests.telemetry_data import (
     SESSION,
     TelemetrySource,
@@ -217,7 +218,7 @@ class TestPreload:
         assert source.count("location") == 42
 
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_URL = redis_url(11)
 
 
 async def flush_redis() -> None:

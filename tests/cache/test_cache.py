@@ -12,9 +12,9 @@ import redis.asyncio as aioredis
 from f1graph.cache import Cache, MemoryCache, RedisCache, keys, make_cache
 from f1graph.cache.entry import COMPRESS_ABOVE_BYTES
 from f1graph.settings import Settings
-from tests.data import raw_bytes
+from tests.data import raw_bytes, redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = redis_url(14)
 
 
 async def _flush() -> None:

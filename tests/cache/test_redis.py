@@ -13,8 +13,9 @@ import redis.asyncio as aioredis
 
 from f1graph.cache import keys
 from f1graph.cache.redis import RedisCache
+from tests.data import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = redis_url(14)
 HOUR_S = 3600.0
 
 

@@ -14,8 +14,9 @@ import pytest
 import redis.asyncio as aioredis
 
 from f1graph.openf1.ratelimit import RateBudget
+from tests.data import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = redis_url(15)
 # An acquisition is timed when acquire() returns, a moment after the budget counted it; this
 # slack keeps that moment from making a legal spacing of exactly 1 s look like 0.999 s.
 SLACK_S = 0.02

@@ -13,9 +13,9 @@ from f1graph.openf1 import SESSION_DATASETS, Filters
 from f1graph.replay.commands import preload
 from f1graph.services import build_services
 from f1graph.settings import Settings
-from tests.data import DATA_DIR, raw_rows
+from tests.data import DATA_DIR, raw_rows, redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = redis_url(12)
 
 
 class Unreachable:
