@@ -19,6 +19,7 @@ test: lint typecheck schema-check pytest
 lint:
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/lint-imports --no-cache
 
 typecheck:
 	$(BIN)/mypy f1graph

@@ -14,8 +14,8 @@ import httpx
 import orjson
 
 from bench.common import LAP_FIELDS, median_ms, report
-from f1graph.app import create_app
 from f1graph.settings import Settings
+from f1graph.web import create_app
 from tests.data import DATA_DIR
 from tests.fake_openf1 import make_fake_openf1
 from tests.servers import serve_in_thread

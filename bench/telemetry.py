@@ -31,11 +31,11 @@ import numpy as np
 import orjson
 
 from bench.common import report
-from f1graph.app import create_app
-from f1graph.context import Context
+from f1graph.runtime import Context
 from f1graph.schema import schema
 from f1graph.schema.scalars import JSON_OPTIONS, dumps_json
 from f1graph.settings import Settings
+from f1graph.web import create_app
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
 from tests.servers import serve_in_thread
 from tests.telemetry_data import build_telemetry_dir, generated_car_data

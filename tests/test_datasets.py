@@ -19,7 +19,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from f1graph.cache import Cache, MemoryCache, RedisCache, keys
-from f1graph.datasets import Datasets
+from f1graph.data import Datasets
 from f1graph.errors import UpstreamError, UpstreamUnavailableError
 from f1graph.openf1 import ENDPOINTS
 from f1graph.openf1.filters import Filters

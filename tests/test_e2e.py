@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from f1graph.app import create_app
 from f1graph.settings import Settings
+from f1graph.web import create_app
 from tests.data import DATA_DIR, raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
 from tests.servers import serve_in_thread

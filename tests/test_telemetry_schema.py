@@ -9,11 +9,10 @@ import numpy as np
 import orjson
 import pytest
 
-from f1graph.context import Context
 from f1graph.openf1.columns import CarDataColumns, LocationColumns
+from f1graph.runtime import Context, build_services
 from f1graph.schema import schema
 from f1graph.schema.scalars import dumps_json, jsonable
-from f1graph.services import build_services
 from f1graph.settings import Settings
 from tests.telemetry_data import (
     SESSION,

@@ -13,8 +13,8 @@ from f1graph.compat import envelope
 from f1graph.compat.access import Access
 from f1graph.compat.operations import Operation, operations
 from f1graph.compat.table import LegacyRoute
-from f1graph.context import Context
 from f1graph.errors import F1GraphError, UpstreamError
+from f1graph.runtime import Context
 from f1graph.schema import schema
 
 log = logging.getLogger("f1graph.compat")

@@ -12,16 +12,20 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from f1graph.datasets import Datasets
+from f1graph.data import Datasets
 from f1graph.replay.timeline import Timeline, load_timeline
-
-if TYPE_CHECKING:
-    from f1graph.services import Services
-    from f1graph.telemetry import TelemetryStore
+from f1graph.telemetry import TelemetryStore
 
 LINGER_S = 30.0
+
+
+class HasData(Protocol):
+    """What a registry reads sessions through (the process's services)."""
+
+    datasets: Datasets
+    telemetry: TelemetryStore
 
 
 @dataclass(eq=False)
@@ -102,7 +106,7 @@ def _failed(task: asyncio.Task[Timeline]) -> bool:
 _REGISTRIES: weakref.WeakKeyDictionary[Datasets, Registry] = weakref.WeakKeyDictionary()
 
 
-def registry_for(services: Services) -> Registry:
+def registry_for(services: HasData) -> Registry:
     """The process-wide registry of these services (one per app), made on first use."""
     registry = _REGISTRIES.get(services.datasets)
     if registry is None:

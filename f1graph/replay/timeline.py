@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from f1graph.analysis.track_status import TrackTimeline
-from f1graph.datasets import Datasets
+from f1graph.data import Datasets
 from f1graph.errors import NotFoundError
 from f1graph.openf1.records import Lap, Stint
 from f1graph.replay.events import Event, EventKind, LapDone, ReplayStream, Tyres

@@ -9,9 +9,8 @@ from typing import Annotated
 import strawberry
 
 from f1graph import __version__
-from f1graph.context import Info
 from f1graph.openf1.breaker import BreakerStatus
-from f1graph.replay.preload import PreloadReport, preload_session
+from f1graph.runtime import Info, PreloadReport, preload_session
 from f1graph.schema.common import arg
 
 

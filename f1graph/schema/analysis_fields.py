@@ -17,7 +17,7 @@ import strawberry
 from f1graph.analysis import incidents as inc
 from f1graph.analysis import intervals, laps, performance, pits, positions, race_control, stints
 from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
-from f1graph.context import Info
+from f1graph.runtime import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
 from f1graph.schema.common import arg, as_graph, one_as_graph, utc

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from f1graph.context import Context
-from f1graph.loaders import Loaders
+from f1graph.runtime import Context, Loaders
 
 T = TypeVar("T")
 

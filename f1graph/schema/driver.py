@@ -6,8 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from f1graph.context import Info
 from f1graph.errors import NotFoundError
+from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import DriverAnalysisFields
 from f1graph.schema.common import arg, as_graph, loaders, one_as_graph
 from f1graph.schema.interval import Interval

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
-from f1graph.context import Info
+from f1graph.analysis.stints import stint_for_lap
+from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import LapAnalysisFields
-from f1graph.schema.common import loaders, one_as_graph
+from f1graph.schema.common import loaders
 from f1graph.schema.telemetry import LapTelemetryFields
 
 if TYPE_CHECKING:
@@ -102,18 +103,13 @@ class Lap(LapAnalysisFields, LapTelemetryFields):
     async def driver(
         self, info: Info
     ) -> Annotated[Driver, strawberry.lazy("f1graph.schema.driver")] | None:
-        from f1graph.schema.driver import Driver
-
         rows = await loaders(info).driver_rows("drivers", self.session_key, self.driver_number)
-        return one_as_graph(Driver, rows[0]) if rows else None
+        return cast("Driver", rows[0]) if rows else None
 
     @strawberry.field(description="The stint (tyre set) the lap was run on, if known.")
     async def stint(
         self, info: Info
     ) -> Annotated[Stint, strawberry.lazy("f1graph.schema.stint")] | None:
-        from f1graph.analysis.stints import stint_for_lap
-        from f1graph.schema.stint import Stint
-
         stints = await loaders(info).driver_rows("stints", self.session_key, self.driver_number)
         found = stint_for_lap(self, stints)  # type: ignore[arg-type]
-        return one_as_graph(Stint, found) if found is not None else None
+        return cast("Stint", found) if found is not None else None

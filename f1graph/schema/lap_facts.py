@@ -15,8 +15,8 @@ from typing import Any
 from f1graph.analysis import incidents, laps, stints
 from f1graph.analysis.clean import LapExclusion
 from f1graph.analysis.track_status import TrackStatus
-from f1graph.context import Info
-from f1graph.derived import Derived
+from f1graph.data import Derived
+from f1graph.runtime import Info
 from f1graph.schema.common import loaders
 from f1graph.schema.session_data import derived_lap_context
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import strawberry
 
-from f1graph.context import Info
 from f1graph.openf1 import where
+from f1graph.runtime import Info
 from f1graph.schema.common import as_graph, query_rows
 from f1graph.schema.session import Session
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import strawberry
 
-from f1graph.context import Info
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import where
+from f1graph.runtime import Info
 from f1graph.schema.common import arg, as_graph, loaders, one_as_graph, query_rows
 from f1graph.schema.driver import Driver
 from f1graph.schema.meeting import Meeting, _by_start

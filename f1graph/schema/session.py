@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 
-from f1graph.context import Info
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import where
+from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import SessionAnalysisFields
 from f1graph.schema.common import arg, as_graph, in_window, loaders, one_as_graph, query_rows
 from f1graph.schema.driver import Driver
@@ -57,12 +57,10 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
     async def meeting(
         self, info: Info
     ) -> Annotated[Meeting, strawberry.lazy("f1graph.schema.meeting")] | None:
-        from f1graph.schema.meeting import Meeting
-
         if self.meeting_key is None:
             return None
         rows = await query_rows(info, "meetings", where(meeting_key=self.meeting_key))
-        return one_as_graph(Meeting, rows[0]) if rows else None
+        return cast("Meeting", rows[0]) if rows else None
 
     @strawberry.field(description="The drivers entered, by car number.")
     async def drivers(self, info: Info) -> list[Driver]:

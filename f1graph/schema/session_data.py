@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from f1graph.analysis.clean import LapContext
-from f1graph.context import Info
-from f1graph.datasets import Dataset
-from f1graph.derived import Derived
+from f1graph.data import Dataset, Derived
 from f1graph.openf1 import where
+from f1graph.runtime import Info
 from f1graph.schema.common import loaders, query_rows
 
 

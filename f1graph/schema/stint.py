@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
-from f1graph.context import Info
+from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import StintAnalysisFields
-from f1graph.schema.common import as_graph, loaders
+from f1graph.schema.common import loaders
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
@@ -31,10 +31,8 @@ class Stint(StintAnalysisFields):
 
     @strawberry.field(description="The laps of the stint, in order.")
     async def laps(self, info: Info) -> list[Annotated[Lap, strawberry.lazy("f1graph.schema.lap")]]:
-        from f1graph.schema.lap import Lap
-
         if self.lap_start is None:
             return []
         end = self.lap_end if self.lap_end is not None else 10_000
         rows = await loaders(info).driver_rows("laps", self.session_key, self.driver_number)
-        return as_graph(Lap, [r for r in rows if self.lap_start <= r.lap_number <= end])
+        return cast("list[Lap]", [r for r in rows if self.lap_start <= r.lap_number <= end])

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from f1graph.context import Info
 from f1graph.replay.clock import MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, Event, EventKind, ReplayStream
 from f1graph.replay.player import ReplayOptions, play
 from f1graph.replay.registry import registry_for
+from f1graph.runtime import Info
 from f1graph.schema.interval import Interval
 from f1graph.schema.race_analysis_types import Standing
 from f1graph.schema.timing import Overtake, PitStop, Position, RaceControlMessage, Weather

@@ -17,10 +17,10 @@ import strawberry
 from f1graph.analysis import telemetry as analysis
 from f1graph.analysis.comparison import compare_drivers
 from f1graph.analysis.telemetry import lap_window_ms
-from f1graph.context import Info
 from f1graph.errors import BadRequestError, NotFoundError
 from f1graph.openf1.columns import CarDataColumns, LocationColumns
 from f1graph.openf1.records import Lap as LapRecord
+from f1graph.runtime import Info
 from f1graph.schema.common import arg, as_graph, loaders, one_as_graph
 from f1graph.schema.telemetry_series import CarData, Location, check_max_points
 from f1graph.schema.telemetry_types import Comparison, DrsAnalysis, GearAnalysis, SpeedAnalysis

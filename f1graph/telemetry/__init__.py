@@ -34,7 +34,3 @@ __all__ = [
     "WindowKey",
     "epoch_ms",
 ]
-
-from f1graph.telemetry.preload import register as _register_preload
-
-_register_preload()

@@ -2,22 +2,21 @@
 
 Each window is fetched once for every car (one upstream request per window) and cached both
 whole and per car, so later reads of any car, lap or range are served from the cache.
-Registered as :data:`f1graph.replay.preload.telemetry_preload` when this package is imported.
+Called by :func:`f1graph.runtime.preload.preload_session` when telemetry is asked for.
 """
 
 from __future__ import annotations
 
 import time
 
+from f1graph.data import DatasetLoad, Progress
 from f1graph.errors import F1GraphError
-from f1graph.replay import preload as hooks
-from f1graph.replay.preload import DatasetLoad, Progress
-from f1graph.services import Services
+from f1graph.telemetry.store import TelemetryStore
 from f1graph.telemetry.windows import COLUMNS
 
 
 async def preload_telemetry(
-    services: Services, session_key: int, progress: Progress | None = None
+    store: TelemetryStore, session_key: int, progress: Progress | None = None
 ) -> list[DatasetLoad]:
     """Load ``car_data`` and ``location`` of every car over the session's span; a failing
     endpoint is reported with its error, not raised."""
@@ -25,7 +24,7 @@ async def preload_telemetry(
     for endpoint in COLUMNS:
         started = time.monotonic()
         try:
-            read = await services.telemetry.session_columns(session_key, endpoint)
+            read = await store.session_columns(session_key, endpoint)
             load = DatasetLoad(
                 endpoint, len(read.cols), read.cols.nbytes, time.monotonic() - started
             )
@@ -35,8 +34,3 @@ async def preload_telemetry(
             progress(load)
         loads.append(load)
     return loads
-
-
-def register() -> None:
-    """Make ``preload_session(..., telemetry=True)`` load telemetry through this module."""
-    hooks.telemetry_preload = preload_telemetry

@@ -24,7 +24,7 @@ from cachetools import LRUCache
 
 from f1graph.cache import Cache, fresh_ttl_s
 from f1graph.cache.singleflight import SingleFlight
-from f1graph.datasets import Datasets
+from f1graph.data import Datasets
 from f1graph.errors import NotFoundError, UpstreamError
 from f1graph.openf1 import ENDPOINTS, Source
 from f1graph.settings import Settings
@@ -268,7 +268,7 @@ class TelemetryStore:
 
     def drop_session(self, session_key: int) -> int:
         """Forget the session's windows and ranges held in this process (the cache's entries go
-        with :meth:`f1graph.datasets.Datasets.drop_session`); return how many there were."""
+        with :meth:`f1graph.data.datasets.Datasets.drop_session`); return how many there were."""
         windows = [k for k in self.decoded if k.session_key == session_key]
         ranges = [k for k in self.assembled if k[0] == session_key]
         splits = [k for k in self.split if k[0] == session_key]

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from f1graph.analysis import race_control
-from f1graph.app import create_app
+from f1graph.web import create_app
 from tests.compat.conftest import RACE, settings_for
 from tests.fake_openf1 import FakeOpenF1
 from tests.servers import serve_in_thread

@@ -10,7 +10,7 @@ from f1graph.replay.clock import Clock
 from f1graph.replay.events import Event
 from f1graph.replay.player import ReplayOptions, play
 from f1graph.replay.timeline import Timeline, load_timeline
-from f1graph.services import build_services
+from f1graph.runtime import build_services
 from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows
 

@@ -13,7 +13,7 @@ import pytest
 from f1graph.replay.events import EventKind, ReplayStream
 from f1graph.replay.player import ReplayOptions
 from f1graph.replay.registry import registry_for
-from f1graph.services import build_services
+from f1graph.runtime import build_services
 from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1

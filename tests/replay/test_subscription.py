@@ -9,10 +9,9 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
-from f1graph.context import Context
 from f1graph.replay.registry import registry_for
+from f1graph.runtime import Context, Services, build_services
 from f1graph.schema import schema
-from f1graph.services import Services, build_services
 from tests.data import raw_rows
 from tests.replay.helpers import recorded_settings
 

@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 from strawberry.types import ExecutionResult
 
-from f1graph.context import Context
 from f1graph.openf1.filters import Filters
 from f1graph.openf1.recorded import RecordedSource
+from f1graph.runtime import Context, Services, build_services
 from f1graph.schema import schema
-from f1graph.services import Services, build_services
 from f1graph.settings import Settings
 from tests.data import DATA_DIR
 

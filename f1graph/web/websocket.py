@@ -7,7 +7,7 @@ a ``Blob``) cannot read those.
 
 from __future__ import annotations
 
-from f1graph.graphql_view import GraphQLView
+from f1graph.web.graphql_view import GraphQLView
 
 
 class SubscriptionView(GraphQLView):

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         import uvicorn
 
         uvicorn.run(
-            "f1graph.app:create_app",
+            "f1graph.web.app:create_app",
             factory=True,
             host=settings.host,
             port=settings.port,
@@ -62,11 +62,11 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(text)
         return 0
     if args.command == "preload":
-        from f1graph.replay.commands import preload
+        from f1graph.cli.commands import preload
 
         return asyncio.run(preload(settings, args.session_key, args.telemetry))
     if args.command == "record":
-        from f1graph.replay.commands import record
+        from f1graph.cli.commands import record
 
         return asyncio.run(record(settings, args.session_keys, args.out, args.telemetry))
     return 1  # pragma: no cover

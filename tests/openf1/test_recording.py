@@ -12,12 +12,11 @@ from typing import Any
 import orjson
 import pytest
 
-from f1graph.context import Context
 from f1graph.errors import UpstreamUnavailableError
 from f1graph.openf1 import Filters, Source
-from f1graph.replay.record import Recorder, write_dataset
+from f1graph.openf1.recording import Recorder, write_dataset
+from f1graph.runtime import Context, Services, build_services
 from f1graph.schema import schema
-from f1graph.services import Services, build_services
 from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1

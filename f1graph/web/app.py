@@ -15,13 +15,13 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
 from f1graph.compat import compat_mount
-from f1graph.graphql_view import GraphQLView
 from f1graph.openf1 import Source
-from f1graph.replay.page import replay_page
-from f1graph.replay.websocket import SubscriptionView
+from f1graph.runtime import build_services
 from f1graph.schema import schema
-from f1graph.services import build_services
 from f1graph.settings import Settings
+from f1graph.web.graphql_view import GraphQLView
+from f1graph.web.replay_page import replay_page
+from f1graph.web.websocket import SubscriptionView
 
 
 def create_app(settings: Settings | None = None, source: Source | None = None) -> Starlette:

@@ -9,9 +9,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from f1graph.context import Context
+from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
-from f1graph.services import Services
 
 
 class GraphQLView(GraphQL[Context, None]):

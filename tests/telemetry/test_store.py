@@ -12,11 +12,10 @@ import pytest
 import redis.asyncio as aioredis
 
 from f1graph.cache import Cache, RedisCache
-from f1graph.datasets import Datasets
+from f1graph.data import Datasets
 from f1graph.errors import UpstreamError
 from f1graph.openf1.columns import CarDataColumns, LocationColumns
-from f1graph.replay.preload import preload_session
-from f1graph.services import Services, build_services
+from f1graph.runtime import Services, build_services, preload_session
 from f1graph.settings import Settings
 from f1graph.telemetry import RangeRequest, TelemetryStore, epoch_ms
 from tests.data import redis_url

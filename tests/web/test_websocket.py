@@ -11,8 +11,8 @@ import pytest
 from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
-from f1graph.app import create_app
 from f1graph.replay.registry import registry_for
+from f1graph.web import create_app
 from tests.data import raw_rows
 from tests.replay.helpers import recorded_settings
 from tests.servers import serve_in_thread

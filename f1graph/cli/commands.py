@@ -6,13 +6,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from f1graph.cli.progress import Bars
 from f1graph.errors import F1GraphError
 from f1graph.openf1 import SESSION_DATASETS
-from f1graph.replay import preload as hooks
-from f1graph.replay.preload import DatasetLoad, preload_session
-from f1graph.replay.progress import Bars
-from f1graph.replay.record import Recorder
-from f1graph.services import build_services
+from f1graph.openf1.recording import Recorder
+from f1graph.runtime import DatasetLoad, build_services, preload_session
 from f1graph.settings import Settings
 
 NO_REDIS = (
@@ -41,9 +39,6 @@ async def preload(
         bars.update(load.endpoint, 1, 1, note)
 
     try:
-        if telemetry:
-            if hooks.telemetry_preload is None:
-                import f1graph.telemetry  # noqa: F401  (registers the telemetry preload)
         report = await preload_session(
             services, session_key, telemetry=telemetry, progress=progress
         )

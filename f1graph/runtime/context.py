@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import strawberry
 
-from f1graph.loaders import Loaders
-from f1graph.services import Services
+from f1graph.runtime.loaders import Loaders
+from f1graph.runtime.services import Services
 
 
 @dataclass

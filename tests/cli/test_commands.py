@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from f1graph.cli import main
+from f1graph.cli.commands import preload
 from f1graph.errors import UpstreamUnavailableError
 from f1graph.openf1 import SESSION_DATASETS, Filters
-from f1graph.replay.commands import preload
-from f1graph.services import build_services
+from f1graph.runtime import build_services
 from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows, redis_url
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
-from f1graph.datasets import Dataset, Datasets
-
-if TYPE_CHECKING:
-    from f1graph.telemetry import TelemetryLoader, TelemetryStore
+from f1graph.data import Dataset, Datasets
+from f1graph.telemetry import TelemetryLoader, TelemetryStore
 
 T = TypeVar("T")
 
@@ -62,7 +60,5 @@ class Loaders:
     def telemetry(self, store: TelemetryStore) -> TelemetryLoader:
         """The request's telemetry loader over the process's ``store`` (made on first use)."""
         if self._telemetry is None:
-            from f1graph.telemetry import TelemetryLoader
-
             self._telemetry = TelemetryLoader(store, self)
         return self._telemetry

@@ -12,10 +12,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
-from f1graph.app import create_app
-from f1graph.context import Context
+from f1graph.runtime import Context, build_services
 from f1graph.schema import schema
-from f1graph.services import build_services
+from f1graph.web import create_app
 from tests.replay.helpers import recorded_settings
 from tests.servers import serve_in_thread
 

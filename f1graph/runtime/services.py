@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from f1graph.cache import Cache, make_cache
-from f1graph.datasets import Datasets
-from f1graph.derived import Derived
+from f1graph.data import Datasets, Derived
 from f1graph.openf1 import Source
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
 from f1graph.openf1.ratelimit import RateBudget
 from f1graph.settings import Settings
-
-if TYPE_CHECKING:
-    from f1graph.telemetry import TelemetryStore
+from f1graph.telemetry import TelemetryStore
 
 
 @dataclass
@@ -34,9 +30,6 @@ class Services:
     telemetry: TelemetryStore = field(init=False)
 
     def __post_init__(self) -> None:
-        # Imported here: the telemetry package registers its preload hook, which imports us.
-        from f1graph.telemetry import TelemetryStore
-
         self.telemetry = TelemetryStore(self.source, self.cache, self.datasets, self.settings)
 
     async def aclose(self) -> None:

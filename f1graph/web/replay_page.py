@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse
 
 @cache
 def _page() -> str:
-    return (files("f1graph.replay") / "static" / "replay.html").read_text(encoding="utf-8")
+    return (files("f1graph.web") / "static" / "replay.html").read_text(encoding="utf-8")
 
 
 async def replay_page(request: Request) -> HTMLResponse:

@@ -7,29 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from f1graph.data import DatasetLoad, Progress
 from f1graph.errors import F1GraphError, NotFoundError
 from f1graph.openf1 import SESSION_DATASETS
-from f1graph.services import Services
+from f1graph.runtime.services import Services
+from f1graph.telemetry.preload import preload_telemetry
 
-# (dataset name, rows, bytes, seconds, error) after each dataset; for progress bars and logs
-Progress = Callable[["DatasetLoad"], None]
-TelemetryPreload = Callable[[Services, int, Progress | None], Awaitable[list["DatasetLoad"]]]
-
-
-@dataclass(frozen=True)
-class DatasetLoad:
-    """What preloading one dataset gave."""
-
-    endpoint: str
-    rows: int
-    bytes: int
-    duration_s: float
-    error: str | None = None
+__all__ = ["DatasetLoad", "PreloadReport", "Progress", "preload_session"]
 
 
 @dataclass(frozen=True)
@@ -50,10 +38,6 @@ class PreloadReport:
     @property
     def total_bytes(self) -> int:
         return sum(d.bytes for d in self.datasets)
-
-
-# Set by the telemetry module when it is loaded: preloads car data and location windows.
-telemetry_preload: TelemetryPreload | None = None
 
 
 async def preload_session(
@@ -88,8 +72,8 @@ async def preload_session(
 
     loads = [DatasetLoad("sessions", len(session), session.nbytes, 0.0)]
     loads += await asyncio.gather(*(one(e) for e in SESSION_DATASETS))
-    if telemetry and telemetry_preload is not None:
-        loads += await telemetry_preload(services, session_key, progress)
+    if telemetry:
+        loads += await preload_telemetry(services.telemetry, session_key, progress)
     return PreloadReport(
         session_key=session_key,
         datasets=loads,
