@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from f1graph.openf1.columns import CarDataColumns
 from f1graph.openf1.records import Lap
+from f1graph.times import epoch_ms
 
 __all__ = [
     "DRS_OPEN_CODES",
@@ -60,8 +61,6 @@ LAST_DRS_SEASON = 2025
 MAX_SAMPLE_HOLD_MS = 1_000
 FULL_THROTTLE_PCT = 98
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.integer[Any]]
@@ -132,8 +131,7 @@ def lap_window_ms(lap: Lap) -> tuple[int, int] | None:
     start or duration (lap 1 and unfinished laps often have no duration)."""
     if lap.date_start is None or lap.lap_duration is None:
         return None
-    start = lap.date_start if lap.date_start.tzinfo else lap.date_start.replace(tzinfo=UTC)
-    start_ms = (start - _EPOCH) // _ONE_MS
+    start_ms = epoch_ms(lap.date_start)
     return start_ms, start_ms + round(lap.lap_duration * 1000)
 
 

@@ -19,6 +19,7 @@ from f1graph.openf1 import Source, where
 from f1graph.openf1.columns import LocationColumns
 from f1graph.openf1.records import Lap
 from f1graph.replay.events import LocationFrame, TrackOutline
+from f1graph.times import epoch_ms
 
 if TYPE_CHECKING:
     from f1graph.telemetry import TelemetryStore
@@ -117,7 +118,7 @@ class Locations:
             median = statistics.median(lap.lap_duration or 0.0 for lap in mine)
             lap = min(mine, key=lambda lap: abs((lap.lap_duration or 0.0) - median))
             assert lap.date_start is not None and lap.lap_duration is not None
-            lo = int(lap.date_start.timestamp() * 1000)
+            lo = epoch_ms(lap.date_start)
             hi = lo + int(lap.lap_duration * 1000)
         else:
             lo = int(dates[0])

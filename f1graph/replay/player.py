@@ -26,8 +26,8 @@ from f1graph.replay.events import (
     EventKind,
     ReplayStream,
 )
-from f1graph.replay.state import epoch_ms, from_epoch_ms
 from f1graph.replay.timeline import Stream, Timeline
+from f1graph.times import epoch_ms, from_epoch_ms
 
 MAX_LAG = 256
 MAX_LOCATION_HZ = 10.0

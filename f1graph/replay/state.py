@@ -10,25 +10,14 @@ import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from f1graph.analysis.intervals import standings
 from f1graph.analysis.positions import lap_end_times
 from f1graph.analysis.track_status import TrackTimeline
 from f1graph.openf1.records import Interval, Lap, Position, Stint
 from f1graph.replay.events import Snapshot, TrackOutline, Tyres
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MS = timedelta(milliseconds=1)
-
-
-def epoch_ms(date: datetime) -> int:
-    """``date`` in whole milliseconds since 1970 (UTC), exactly (no float rounding)."""
-    return (date - _EPOCH) // _MS
-
-
-def from_epoch_ms(t_ms: int) -> datetime:
-    return _EPOCH + t_ms * _MS
+from f1graph.times import epoch_ms
 
 
 @dataclass(frozen=True, slots=True)

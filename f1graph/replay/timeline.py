@@ -14,7 +14,8 @@ from f1graph.errors import NotFoundError
 from f1graph.openf1.records import Lap, Stint
 from f1graph.replay.events import Event, EventKind, LapDone, ReplayStream, Tyres
 from f1graph.replay.locations import Locations, location_reader
-from f1graph.replay.state import SessionState, StintSpan, epoch_ms
+from f1graph.replay.state import SessionState, StintSpan
+from f1graph.times import epoch_ms
 
 if TYPE_CHECKING:
     from f1graph.telemetry import TelemetryStore

@@ -20,9 +20,10 @@ from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
 from f1graph.runtime import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
-from f1graph.schema.common import arg, as_graph, one_as_graph, utc
+from f1graph.schema.common import arg, as_graph, one_as_graph
 from f1graph.schema.lap_facts import fact
 from f1graph.schema.session_data import lap_context, rows, session_end, starting_grid_rows
+from f1graph.times import utc
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap

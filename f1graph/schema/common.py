@@ -8,10 +8,11 @@ fields carry the records' own names, so graphql-core reads them with ``getattr``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from f1graph.runtime import Context, Loaders
+from f1graph.times import utc
 
 T = TypeVar("T")
 
@@ -28,11 +29,6 @@ def one_as_graph(_graph_type: type[T], row: Any) -> T:
 def loaders(info: Any) -> Loaders:
     context: Context = info.context
     return context.loaders
-
-
-def utc(instant: datetime) -> datetime:
-    """The instant with a time zone: one given without an offset is taken as UTC."""
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
 
 def in_window(date: datetime | None, start: datetime | None, end: datetime | None) -> bool:

@@ -17,7 +17,8 @@ from f1graph.telemetry.bounds import MAX_CAR_SESSIONS, TelemetryBudget
 from f1graph.telemetry.fetch import CAR_SECONDS_PER_REQUEST, SessionInfo, Window
 from f1graph.telemetry.loader import TelemetryLoader
 from f1graph.telemetry.store import RangeRequest, Read, TelemetryStore
-from f1graph.telemetry.windows import SAMPLE_RATE_HZ, Span, WindowKey, epoch_ms
+from f1graph.telemetry.windows import SAMPLE_RATE_HZ, Span, WindowKey
+from f1graph.times import epoch_ms
 
 __all__ = [
     "CAR_SECONDS_PER_REQUEST",

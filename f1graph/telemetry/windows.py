@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any, Final
 
@@ -25,6 +25,7 @@ import numpy as np
 from f1graph.cache import keys
 from f1graph.errors import BadRequestError
 from f1graph.openf1.columns import CarDataColumns, LocationColumns
+from f1graph.times import epoch_ms
 
 __all__ = [
     "COLUMNS",
@@ -36,7 +37,6 @@ __all__ = [
     "WindowKey",
     "between",
     "concat",
-    "epoch_ms",
     "pack_window",
     "split_by_driver",
     "unpack_window",
@@ -52,14 +52,6 @@ SAMPLE_RATE_HZ: Final = 3.7  # OpenF1's samples per second per car, for estimate
 SPAN_BEFORE: Final = timedelta(hours=1)
 SPAN_AFTER: Final = timedelta(minutes=30)
 _SPAN = struct.Struct("<qq")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
-
-
-def epoch_ms(moment: datetime) -> int:
-    """Epoch milliseconds of ``moment`` (naive means UTC)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return (aware - _EPOCH) // _ONE_MS
 
 
 def columns_for(endpoint: str) -> type[CarDataColumns] | type[LocationColumns]:

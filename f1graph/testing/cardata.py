@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import pairwise
 
@@ -32,6 +31,7 @@ import orjson
 from f1graph.analysis.telemetry import LAST_DRS_SEASON, lap_window_ms
 from f1graph.openf1.columns import CarDataColumns
 from f1graph.openf1.records import Lap
+from f1graph.times import epoch_ms
 
 __all__ = ["SAMPLE_INTERVAL_MS", "car_data_rows_json", "generate_car_data", "implied_lap_length_m"]
 
@@ -40,8 +40,6 @@ _NOMINAL_LENGTH_M = 5_000.0
 _GRID_M = 5.0
 _PHASES = 4096
 _PHASE_GRID = (np.arange(_PHASES) + 0.5) / _PHASES
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
 _TOP_SPEED_MS = 92.0  # 331 km/h
 # (position as a fraction of the lap, apex speed [km/h], length of the apex [m])
 _CORNERS = (
@@ -147,8 +145,7 @@ def _season(laps: Sequence[Lap]) -> int:
 def _start_ms(lap: Lap) -> int | None:
     if lap.date_start is None:
         return None
-    start = lap.date_start if lap.date_start.tzinfo else lap.date_start.replace(tzinfo=UTC)
-    return (start - _EPOCH) // _ONE_MS
+    return epoch_ms(lap.date_start)
 
 
 def _windows(own: Sequence[Lap]) -> npt.NDArray[np.int64]:
