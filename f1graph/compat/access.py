@@ -9,12 +9,12 @@ import time
 from fnmatch import fnmatchcase
 
 from limits import RateLimitItemPerMinute
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 
 from f1graph.compat.settings import CompatSettings
 from f1graph.errors import ClientRateLimitError, ForbiddenError, UnauthorizedError
+from f1graph.openf1.ratelimit import moving_window
 
 
 def api_key(request: Request) -> str | None:
@@ -42,16 +42,7 @@ class Access:
     def _rate_limiter(self) -> MovingWindowRateLimiter:
         # made on first use, inside the serving event loop, which a Redis client binds to
         if self._limiter is None:
-            storage: Storage
-            if self._redis_url:
-                uri = self._redis_url
-                uri = uri if uri.startswith("async+") else "async+" + uri
-                storage = RedisStorage(
-                    uri, implementation="redispy", key_prefix="f1graph:v1:client"
-                )
-            else:
-                storage = MemoryStorage()
-            self._limiter = MovingWindowRateLimiter(storage)
+            self._limiter = moving_window(self._redis_url, "f1graph:v1:client")
         return self._limiter
 
     async def check(self, request: Request) -> None:

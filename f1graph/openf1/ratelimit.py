@@ -14,17 +14,26 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 
+def moving_window(redis_url: str | None, key_prefix: str) -> MovingWindowRateLimiter:
+    """A moving-window limiter whose counts live in Redis at ``redis_url`` (shared by every
+    process, keys under ``key_prefix``), or in this process's memory without one.
+
+    The one place a ``redis://`` URL becomes the ``async+redis://`` storage URI of ``limits``.
+    """
+    storage: Storage
+    if redis_url:
+        uri = redis_url if redis_url.startswith("async+") else "async+" + redis_url
+        storage = RedisStorage(uri, implementation="redispy", key_prefix=key_prefix)
+    else:
+        storage = MemoryStorage()
+    return MovingWindowRateLimiter(storage)
+
+
 class RateBudget:
     """Waits, when needed, so calls stay within ``per_second`` and ``per_minute``."""
 
     def __init__(self, per_second: int, per_minute: int, redis_url: str | None = None) -> None:
-        storage: Storage
-        if redis_url:
-            uri = "async+" + redis_url if not redis_url.startswith("async+") else redis_url
-            storage = RedisStorage(uri, implementation="redispy", key_prefix="f1graph:v1:rate")
-        else:
-            storage = MemoryStorage()
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._limiter = moving_window(redis_url, "f1graph:v1:rate")
         self._items = (RateLimitItemPerSecond(per_second), RateLimitItemPerMinute(per_minute))
         self.waited_s = 0.0  # total time callers spent waiting for the budget
         self.acquired = 0
