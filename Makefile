@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SRC := f1graph tests bench
 
-.PHONY: install run test lint typecheck schema schema-check pytest bench clean
+.PHONY: install run test lint typecheck schema schema-check pytest bench fuzz clean
 
 install:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench:
 	$(BIN)/python -m bench.telemetry
 	$(BIN)/python -m bench.shim
 	$(BIN)/python -m bench.replay
+
+fuzz:
+	F1GRAPH_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/execution/test_differential.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
