@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
+from f1graph.access import AccessSettings, Gate
 from f1graph.compat import compat_mount
 from f1graph.openf1 import Source
 from f1graph.runtime import build_services
@@ -24,9 +25,15 @@ from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
 
 
-def create_app(settings: Settings | None = None, source: Source | None = None) -> Starlette:
-    """The app; ``settings`` default to the environment, ``source`` to what they name."""
+def create_app(
+    settings: Settings | None = None,
+    source: Source | None = None,
+    access: AccessSettings | None = None,
+) -> Starlette:
+    """The app; ``settings`` and ``access`` default to the environment, ``source`` to what
+    ``settings`` name."""
     settings = settings or Settings.from_env()
+    gate = Gate(access or AccessSettings.from_env(), settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -44,11 +51,13 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
         Route("/healthz", healthz, methods=["GET"]),
         compat_mount(),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)],
     )
+    app.state.gate = gate  # keys and the client rate of every surface (f1graph.access)
+    return app
 
 
 async def healthz(request: Request) -> JSONResponse:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from f1graph.access.settings import AccessSettings, parse_api_keys
 from f1graph.compat import ROUTES
 from f1graph.compat.operations import invalid_operations, operations
 from f1graph.compat.params import DATETIME, DRIVER_LIST, WHOLE, Param
-from f1graph.compat.settings import CompatSettings, parse_api_keys
 from f1graph.errors import BadRequestError, ConfigError
 from f1graph.schema import schema
 
@@ -80,11 +80,11 @@ class TestParams:
                 param.read(raw)
 
 
-class TestCompatSettings:
+class TestAccessSettings:
     """F1GRAPH_API_KEYS and F1GRAPH_CLIENT_RATE_PER_MINUTE are read, or rejected by name."""
 
     def test_off_by_default(self) -> None:
-        settings = CompatSettings.from_env({})
+        settings = AccessSettings.from_env({})
         assert settings.api_keys == {}
         assert settings.client_rate_per_minute == 0
 
@@ -99,4 +99,4 @@ class TestCompatSettings:
     )  # fmt: skip
     def test_bad_values_name_the_variable(self, name: str, value: str) -> None:
         with pytest.raises(ConfigError, match=name):
-            CompatSettings.from_env({name: value})
+            AccessSettings.from_env({name: value})
