@@ -11,6 +11,7 @@ from strawberry.asgi import GraphQL
 
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
+from f1graph.web.graphiql import graphiql_page
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -18,6 +19,9 @@ class GraphQLView(GraphQL[Context, None]):
 
     def __init__(self, schema: Any, **kwargs: Any) -> None:
         super().__init__(schema, **kwargs)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
