@@ -40,6 +40,8 @@ class Settings:
     telemetry_window_s: float = 300.0
     max_telemetry_samples: int = 2_000_000
     ended_session_ttl_s: float = 30 * 24 * 3600.0
+    # operating the service (web/graphiql.py, observe/)
+    graphiql_dir: Path | None = None  # GraphiQL's npm assets; None: the checkout's graphiql/
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +78,7 @@ class Settings:
                 "MAX_TELEMETRY_SAMPLES", _positive_int, d.max_telemetry_samples
             ),
             ended_session_ttl_s=read("ENDED_SESSION_TTL", _positive_float, d.ended_session_ttl_s),
+            graphiql_dir=read("GRAPHIQL_DIR", _directory, d.graphiql_dir),
         )
 
 

@@ -20,6 +20,7 @@ from f1graph.openf1 import Source
 from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
+from f1graph.web.graphiql import assets_dir, graphiql_asset
 from f1graph.web.graphql_view import GraphQLView
 from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
@@ -47,6 +48,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", SubscriptionView(schema)),  # graphql-transport-ws, graphql-ws
+        Route("/graphiql/{name}", graphiql_asset, methods=["GET"]),
         Route("/replay", replay_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         compat_mount(),
@@ -57,6 +59,7 @@ def create_app(
         middleware=[Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)],
     )
     app.state.gate = gate  # keys and the client rate of every surface (f1graph.access)
+    app.state.graphiql_dir = assets_dir(settings.graphiql_dir)
     return app
 
 

@@ -16,6 +16,7 @@ from f1graph.access import identity_of
 from f1graph.errors import F1GraphError
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
+from f1graph.web.graphiql import graphiql_page
 from f1graph.web.guard import admit_websocket, refusal
 
 
@@ -32,6 +33,9 @@ class GraphQLView(GraphQL[Context, None]):
                 await refused(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -53,7 +53,7 @@ class TestRequireAdmin:
 
     def test_refusals(self) -> None:
         table = KeyTable(KEYS)
-        with pytest.raises(UnauthorizedError, match="evictSession .*F1GRAPH_ADMIN_KEYS"):
+        with pytest.raises(UnauthorizedError, match=r"evictSession .*F1GRAPH_ADMIN_KEYS"):
             require_admin(table.identify(None, "h"), "evictSession")
         with pytest.raises(ForbiddenError, match="this key is not one"):
             require_admin(table.identify("all", "h"), "evictSession")
