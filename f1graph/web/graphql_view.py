@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -15,9 +13,6 @@ from f1graph.schema.scalars import dumps_json
 
 class GraphQLView(GraphQL[Context, None]):
     """``/graphql``: POST and GET, GraphiQL in a browser."""
-
-    def __init__(self, schema: Any, **kwargs: Any) -> None:
-        super().__init__(schema, **kwargs)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
