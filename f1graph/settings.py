@@ -60,6 +60,8 @@ class Settings:
     # the shim's access rules: key -> allowed path globs (empty: no key needed); 0: no limit
     api_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     client_rate_per_minute: int = 0
+    # operating the service (web/graphiql.py, observe/)
+    graphiql_dir: Path | None = None  # GraphiQL's npm assets; None: the checkout's graphiql/
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -98,6 +100,7 @@ class Settings:
             ended_session_ttl_s=read("ENDED_SESSION_TTL", _positive_float, d.ended_session_ttl_s),
             api_keys=parse_api_keys(env.get(API_KEYS, "")),
             client_rate_per_minute=parse_rate(env.get(CLIENT_RATE, "")),
+            graphiql_dir=read("GRAPHIQL_DIR", _directory, d.graphiql_dir),
         )
 
 

@@ -9,10 +9,14 @@ from strawberry.asgi import GraphQL
 
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
+from f1graph.web.graphiql import graphiql_page
 
 
 class GraphQLView(GraphQL[Context, None]):
     """``/graphql``: POST and GET, GraphiQL in a browser."""
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
