@@ -1,7 +1,8 @@
 """Who may call the gateway, on every surface (``/graphql`` over HTTP and websocket, ``/api/v1``).
 
-- :mod:`~f1graph.access.settings`: :class:`AccessSettings` from ``F1GRAPH_API_KEYS``,
-  ``F1GRAPH_ADMIN_KEYS`` and ``F1GRAPH_CLIENT_RATE_PER_MINUTE`` (all off by default).
+The rules are :class:`~f1graph.settings.Settings` fields (``F1GRAPH_API_KEYS``,
+``F1GRAPH_ADMIN_KEYS``, ``F1GRAPH_CLIENT_RATE_PER_MINUTE``; all off by default).
+
 - :mod:`~f1graph.access.identity`: :class:`Identity` (client bucket, key state, hashable
   :class:`Rights`), the keys a request presents (headers or a websocket ``connection_init``
   payload), compared in constant time.
@@ -24,11 +25,9 @@ from f1graph.access.identity import (
     key_from_params,
 )
 from f1graph.access.scope import identity_of, remember_identity
-from f1graph.access.settings import AccessSettings
 
 __all__ = [
     "OPEN",
-    "AccessSettings",
     "Gate",
     "Identity",
     "KeyState",

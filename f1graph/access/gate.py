@@ -9,9 +9,9 @@ from limits import RateLimitItemPerMinute
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from f1graph.access.identity import Identity, KeyState, KeyTable
-from f1graph.access.settings import ADMIN_KEYS, AccessSettings
 from f1graph.errors import ClientRateLimitError, ForbiddenError, UnauthorizedError
 from f1graph.openf1.ratelimit import moving_window
+from f1graph.settings import ADMIN_KEYS, Settings
 
 KEY_NEEDED = "This route needs an API key, sent as X-API-Key or Authorization: Bearer."
 
@@ -23,12 +23,12 @@ class Gate:
     requests are counted once whichever surface they use.
     """
 
-    def __init__(self, settings: AccessSettings, redis_url: str | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.keys = KeyTable(settings)
         rate = settings.client_rate_per_minute
         self._item = RateLimitItemPerMinute(rate) if rate > 0 else None
-        self._redis_url = redis_url
+        self._redis_url = settings.redis_url
         self._limiter: MovingWindowRateLimiter | None = None
 
     def identify(self, key: str | None, host: str) -> Identity:
@@ -43,7 +43,7 @@ class Gate:
 
     def check_key(self, identity: Identity, path: str) -> None:
         """Raise 401 for a missing or unknown key, 403 for a key not allowed ``path``."""
-        if not self.settings.keys_on and identity.key is not KeyState.UNKNOWN:
+        if not self.settings.api_keys and identity.key is not KeyState.UNKNOWN:
             return
         if identity.key is KeyState.NONE:
             raise UnauthorizedError(KEY_NEEDED)

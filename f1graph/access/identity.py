@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from f1graph.access.settings import AccessSettings
+from f1graph.settings import Settings
 
 ALL_PATHS: tuple[str, ...] = ("*",)
 
@@ -67,7 +67,7 @@ def _matches(presented: bytes, keys: tuple[bytes, ...]) -> int:
 class KeyTable:
     """The configured keys as digests, compared in constant time against a presented one."""
 
-    def __init__(self, settings: AccessSettings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._users = list(settings.api_keys.items())
         self._user_digests = tuple(_digest(k) for k, _ in self._users)
@@ -76,9 +76,10 @@ class KeyTable:
     def identify(self, key: str | None, host: str) -> Identity:
         """The identity of a request presenting ``key`` (or none) from address ``host``."""
         s = self.settings
+        keys_on = bool(s.api_keys)
         open_admin = not s.admin_keys
         if key is None:
-            paths: tuple[str, ...] = ALL_PATHS if not s.keys_on else ()
+            paths: tuple[str, ...] = ALL_PATHS if not keys_on else ()
             return Identity(f"ip:{host}", KeyState.NONE, Rights(paths, admin=open_admin))
         presented = _digest(key)
         admin = _matches(presented, self._admin_digests) >= 0
@@ -87,12 +88,12 @@ class KeyTable:
             state, paths = KeyState.ADMIN, ALL_PATHS
         elif user >= 0:
             state, paths = KeyState.USER, self._users[user][1]
-        elif s.keys_on:
+        elif keys_on:
             return Identity(f"ip:{host}", KeyState.UNKNOWN, Rights((), admin=False))
         else:
             # keys off: an unknown key proves nothing; the caller is its address, as without one
             return Identity(f"ip:{host}", KeyState.NONE, Rights(ALL_PATHS, admin=open_admin))
-        client = f"key:{presented.hex()[:16]}" if s.keys_on or admin else f"ip:{host}"
+        client = f"key:{presented.hex()[:16]}" if keys_on or admin else f"ip:{host}"
         return Identity(client, state, Rights(paths, admin=admin or open_admin))
 
 

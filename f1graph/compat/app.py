@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from f1graph.compat import envelope
 from f1graph.compat.docs_page import DOCS_HTML
-from f1graph.compat.handler import answer
+from f1graph.compat.handler import answer, checked_operations
 from f1graph.compat.openapi import openapi_document
 from f1graph.compat.routes import ROUTES
 from f1graph.compat.table import PREFIX, LegacyRoute
@@ -24,9 +24,14 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class CompatApp:
-    """Serves the legacy routes; unknown paths and methods get the contract's error JSON too."""
+    """Serves the legacy routes; unknown paths and methods get the contract's error JSON too.
+
+    The stored operations are validated against the schema when the app is made (a rejected
+    one stops start-up); who may call it is the app's gate (:mod:`f1graph.access`).
+    """
 
     def __init__(self) -> None:
+        self.operations = checked_operations()
         by_path: dict[str, dict[str, LegacyRoute]] = defaultdict(dict)
         for route in ROUTES:
             by_path[route.route_path][route.method] = route
@@ -44,7 +49,9 @@ class CompatApp:
     def _endpoint(self, methods: dict[str, LegacyRoute]) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             method = "GET" if request.method == "HEAD" else request.method
-            return await answer(methods[method], request)
+            route = methods[method]
+            operation = self.operations[route.operation]
+            return await answer(route, operation, request)
 
         return endpoint
 
@@ -74,7 +81,7 @@ _MESSAGES = {
 
 
 def compat_app() -> CompatApp:
-    """The shim; who may call it is the app's gate (``app.state.gate``, :mod:`f1graph.access`)."""
+    """The shim; who may call it is the serving app's gate (:mod:`f1graph.access`)."""
     return CompatApp()
 
 

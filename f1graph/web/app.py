@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
-from f1graph.access import AccessSettings, Gate
+from f1graph.access import Gate
 from f1graph.compat import compat_mount
 from f1graph.openf1 import Source
 from f1graph.runtime import build_services
@@ -26,15 +26,10 @@ from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
 
 
-def create_app(
-    settings: Settings | None = None,
-    source: Source | None = None,
-    access: AccessSettings | None = None,
-) -> Starlette:
-    """The app; ``settings`` and ``access`` default to the environment, ``source`` to what
-    ``settings`` name."""
+def create_app(settings: Settings | None = None, source: Source | None = None) -> Starlette:
+    """The app; ``settings`` default to the environment, ``source`` to what they name."""
     settings = settings or Settings.from_env()
-    gate = Gate(access or AccessSettings.from_env(), settings.redis_url)
+    gate = Gate(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

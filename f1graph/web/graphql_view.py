@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -22,9 +20,6 @@ from f1graph.web.guard import admit_websocket, refusal
 
 class GraphQLView(GraphQL[Context, None]):
     """``/graphql``: POST and GET, GraphiQL in a browser; keys and the client rate checked first."""
-
-    def __init__(self, schema: Any, **kwargs: Any) -> None:
-        super().__init__(schema, **kwargs)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from f1graph.access import AccessSettings, KeyState, require_admin
+from f1graph.access import KeyState, require_admin
 from f1graph.access.identity import KeyTable, key_from_headers, key_from_params
-from f1graph.access.settings import parse_admin_keys
-from f1graph.errors import ConfigError, ForbiddenError, UnauthorizedError
+from f1graph.errors import ForbiddenError, UnauthorizedError
+from f1graph.settings import Settings
 
-KEYS = AccessSettings(
+KEYS = Settings(
     api_keys={"all": ("*",), "sessions": ("/api/v1/sessions*",)},
     admin_keys=frozenset({"boss"}),
 )
@@ -35,7 +35,7 @@ class TestKeyTable:
         assert table.identify(None, "1.1.1.1").client == "ip:1.1.1.1"
 
     def test_keys_off_everyone_may_do_everything(self) -> None:
-        table = KeyTable(AccessSettings())
+        table = KeyTable(Settings())
         for key in (None, "whatever"):
             identity = table.identify(key, "9.9.9.9")
             assert identity.rights.admin and identity.rights.paths == ("*",)
@@ -60,7 +60,7 @@ class TestRequireAdmin:
         require_admin(table.identify("boss", "h"), "evictSession")
 
     def test_admin_keys_unset_keep_the_open_behaviour(self) -> None:
-        require_admin(KeyTable(AccessSettings()).identify(None, "h"), "resetCircuitBreaker")
+        require_admin(KeyTable(Settings()).identify(None, "h"), "resetCircuitBreaker")
 
 
 class TestPresentedKeys:
@@ -77,13 +77,3 @@ class TestPresentedKeys:
         assert key_from_params({"headers": {"Authorization": "Bearer k"}}) == "k"
         assert key_from_params({"authorization": "Bearer k"}) == "k"
         assert key_from_params({}) is None and key_from_params(None) is None
-
-
-class TestSettings:
-    """F1GRAPH_ADMIN_KEYS is read, or refused by name."""
-
-    def test_admin_keys(self) -> None:
-        assert AccessSettings.from_env({"F1GRAPH_ADMIN_KEYS": "a, b"}).admin_keys == {"a", "b"}
-        assert parse_admin_keys("") == frozenset()
-        with pytest.raises(ConfigError, match="F1GRAPH_ADMIN_KEYS"):
-            parse_admin_keys("k:*")

@@ -9,13 +9,15 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from f1graph.access import AccessSettings
+from f1graph.settings import Settings
 from f1graph.web import create_app
-from tests.replay.helpers import recorded_settings
+from tests.data import DATA_DIR
 from tests.servers import serve_in_thread
 
-KEYS = AccessSettings(
-    api_keys={"all": ("*",), "rest": ("/api/v1/*",)}, admin_keys=frozenset({"boss"})
+KEYS = Settings(
+    source=DATA_DIR,
+    api_keys={"all": ("*",), "rest": ("/api/v1/*",)},
+    admin_keys=frozenset({"boss"}),
 )
 QUERY = "{ session(sessionKey: 11253) { sessionName } }"
 RACE = {"data": {"session": {"sessionName": "Race"}}}
@@ -23,10 +25,8 @@ EVICT = "mutation { evictSession(sessionKey: 11253) { sessionKey } }"
 RESET = "mutation { resetCircuitBreaker { state } }"
 
 
-def serve(access: AccessSettings) -> Iterator[str]:
-    with serve_in_thread(
-        create_app(recorded_settings(), access=access), ws="websockets-sansio"
-    ) as url:
+def serve(settings: Settings) -> Iterator[str]:
+    with serve_in_thread(create_app(settings), ws="websockets-sansio") as url:
         yield url
 
 
@@ -37,7 +37,7 @@ def keyed() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def open_app() -> Iterator[str]:
-    yield from serve(AccessSettings())
+    yield from serve(Settings(source=DATA_DIR))
 
 
 def code(response: httpx.Response) -> str:
@@ -160,7 +160,8 @@ class TestClientRate:
 
     @pytest.fixture
     def limited(self) -> Iterator[str]:
-        yield from serve(AccessSettings(api_keys={"all": ("*",)}, client_rate_per_minute=3))
+        settings = Settings(source=DATA_DIR, api_keys={"all": ("*",)}, client_rate_per_minute=3)
+        yield from serve(settings)
 
     async def test_every_surface_counts(self, limited: str) -> None:
         key = {"x-api-key": "all"}
