@@ -80,12 +80,6 @@ def stint_for_lap(lap: Lap, stints: Sequence[Stint]) -> Stint | None:
     return None
 
 
-def compound_for_lap(lap: Lap, stints: Sequence[Stint]) -> str | None:
-    """The compound of the stint the lap belongs to (see :func:`stint_for_lap`)."""
-    stint = stint_for_lap(lap, stints)
-    return stint.compound if stint is not None else None
-
-
 def tyre_age(lap: Lap, stint: Stint, previous: Stint | None = None) -> int | None:
     """Tyre age [laps] on this lap of ``stint`` (``previous``: the driver's stint before it):
     ``tyre_age_at_start`` on the stint's first own lap (the out-lap, see
