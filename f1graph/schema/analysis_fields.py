@@ -1,34 +1,32 @@
 """Analysis fields (issue 3) of Session, Driver, Lap and Stint, as mixins of those types.
 
-Each resolver fetches datasets through the request's loaders (no extra upstream call) and calls
-a pure function of :mod:`f1graph.analysis`. Session-wide results are derived once per dataset
-version (``Services.derived``), so per-lap and per-driver fields do not recompute them.
+Each resolver reads its session through the request's session view: a session-wide analysis
+(:mod:`f1graph.data.analyses`) is computed once per dataset version and shared by every
+request; what takes an argument (an instant, a driver, a stint) is computed per call from those
+(the memo rule: :mod:`f1graph.data.session`).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from f1graph.analysis import incidents as inc
-from f1graph.analysis import intervals, laps, performance, pits, positions, race_control, stints
+from f1graph.analysis import intervals, laps, stints
 from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
+from f1graph.data import SessionView
+from f1graph.data import analyses as a
 from f1graph.runtime import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
 from f1graph.schema.common import arg, as_graph, one_as_graph
-from f1graph.schema.lap_facts import fact
-from f1graph.schema.session_data import lap_context, rows, session_end, starting_grid_rows
+from f1graph.schema.session_data import session_view
 from f1graph.times import utc
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
 
-T = TypeVar("T")
 LapRef = Annotated["Lap", strawberry.lazy("f1graph.schema.lap")]
 CLEAN = (
     "A clean lap has a lap time, is not lap 1, not a pit-out or pit-in lap, was not run under "
@@ -37,30 +35,20 @@ CLEAN = (
 LapExclusionEnum = strawberry.enum(LapExclusion, description="Why a lap is not clean.")
 
 
-def _computed(info: Info, fn: Callable[..., T], *inputs: Any) -> T:
-    """``fn(*inputs)``, computed once per version of its inputs (datasets, lap contexts)."""
-    # ids are safe in the key: the cache holds the inputs, so their ids cannot be reused
-    key = (fn.__module__, fn.__qualname__, *map(id, inputs))
-    return info.context.services.derived.get(key, inputs, lambda: fn(*inputs))
+def fact(info: Info, lap: Any, name: str) -> Any:
+    """One of the lap's facts (:data:`~f1graph.data.analyses.LAP_FACTS`; null for an unknown
+    lap): at once when the request already holds the session's datasets, else awaitable."""
+    view = session_view(info, lap.session_key)
+    found = view.ready(a.LAP_FACTS)
+    if found is None:
+        return _fact_later(view, lap, name)
+    facts = found[0].get((lap.driver_number, lap.lap_number))
+    return None if facts is None else getattr(facts, name)
 
 
-async def _sc_periods(info: Info, session_key: int) -> list[race_control.SafetyCarPeriod]:
-    rc, lap_rows, end = await asyncio.gather(
-        rows(info, "race_control", session_key),
-        rows(info, "laps", session_key),
-        session_end(info, session_key),
-    )
-    return _computed(info, race_control.safety_car_periods, rc, lap_rows, end)
-
-
-async def _performance(info: Info, session_key: int) -> list[performance.DriverPerformance]:
-    ctx = await lap_context(info, session_key)
-    pos, result, grid = await asyncio.gather(
-        rows(info, "position", session_key),
-        rows(info, "session_result", session_key),
-        starting_grid_rows(info, session_key),
-    )
-    return _computed(info, performance.driver_performance, ctx, pos, result, grid)
+async def _fact_later(view: SessionView, lap: Any, name: str) -> Any:
+    facts = (await view.get(a.LAP_FACTS)).get((lap.driver_number, lap.lap_number))
+    return None if facts is None else getattr(facts, name)
 
 
 @strawberry.type
@@ -72,22 +60,23 @@ class SessionAnalysisFields:
 
     @strawberry.field(description="The fastest lap: smallest lap time (ties: earlier start).")
     async def fastest_lap(self, info: Info) -> LapRef | None:
-        return laps.fastest_lap(await rows(info, "laps", self.session_key))  # type: ignore[return-value]
+        found = await session_view(info, self.session_key).get(a.FASTEST_LAP)
+        return found  # type: ignore[return-value]
 
     @strawberry.field(description="Each driver's fastest lap, fastest first.")
     async def fastest_laps(self, info: Info) -> list[LapRef]:
-        ranked = laps.fastest_laps(await rows(info, "laps", self.session_key))
+        ranked = await session_view(info, self.session_key).get(a.FASTEST_LAPS)
         return [r.lap for r in ranked]  # type: ignore[misc]
 
     @strawberry.field(description="Session lap totals: bests per sector and speed trap. " + CLEAN)
     async def lap_statistics(self, info: Info) -> lt.LapStatistics:
-        ctx = await lap_context(info, self.session_key)
-        return one_as_graph(lt.LapStatistics, _computed(info, laps.lap_statistics, ctx))
+        found = await session_view(info, self.session_key).get(a.LAP_STATISTICS)
+        return one_as_graph(lt.LapStatistics, found)
 
     @strawberry.field(description="Per driver: pace of clean laps and theoretical best. " + CLEAN)
     async def lap_analysis(self, info: Info) -> list[lt.DriverLapAnalysis]:
-        ctx = await lap_context(info, self.session_key)
-        return as_graph(lt.DriverLapAnalysis, _computed(info, laps.lap_analysis, ctx))
+        found = await session_view(info, self.session_key).get(a.LAP_ANALYSIS)
+        return as_graph(lt.DriverLapAnalysis, found)
 
     @strawberry.field(
         description="The running order at an instant: each driver's latest position and "
@@ -96,102 +85,85 @@ class SessionAnalysisFields:
     async def standings(
         self, info: Info, at: Annotated[datetime, arg("The instant (UTC).")]
     ) -> list[rt.Standing]:
-        pos, gaps = await asyncio.gather(
-            rows(info, "position", self.session_key), rows(info, "intervals", self.session_key)
-        )
+        view = session_view(info, self.session_key)
+        pos, gaps = await view.rows("position"), await view.rows("intervals")
         return as_graph(rt.Standing, intervals.standings(pos, gaps, utc(at)))
 
     @strawberry.field(description="Per driver: gaps to the car ahead and to the leader.")
     async def gap_analysis(self, info: Info) -> list[rt.GapAnalysis]:
-        gaps = await rows(info, "intervals", self.session_key)
-        return as_graph(rt.GapAnalysis, _computed(info, intervals.gap_analysis, gaps))
+        found = await session_view(info, self.session_key).get(a.GAP_ANALYSIS)
+        return as_graph(rt.GapAnalysis, found)
 
     @strawberry.field(
         description="Per driver: start (grid, else first position), finish, places gained, "
         "every change."
     )
     async def position_changes(self, info: Info) -> list[rt.DriverPositions]:
-        pos, grid = await asyncio.gather(
-            rows(info, "position", self.session_key), starting_grid_rows(info, self.session_key)
-        )
-        return as_graph(rt.DriverPositions, _computed(info, positions.position_changes, pos, grid))
+        found = await session_view(info, self.session_key).get(a.POSITION_CHANGES)
+        return as_graph(rt.DriverPositions, found)
 
     @strawberry.field(description="Lap by lap: the order cars completed the lap, and the leader.")
     async def race_progress(self, info: Info) -> list[rt.LapProgress]:
-        lap_rows, pos = await asyncio.gather(
-            rows(info, "laps", self.session_key), rows(info, "position", self.session_key)
-        )
-        return as_graph(rt.LapProgress, _computed(info, positions.race_progress, lap_rows, pos))
+        found = await session_view(info, self.session_key).get(a.RACE_PROGRESS)
+        return as_graph(rt.LapProgress, found)
 
     @strawberry.field(
         description="SC and VSC periods from race-control messages; one still open at the "
         "session's end ends there."
     )
     async def safety_car_periods(self, info: Info) -> list[rt.SafetyCarPeriod]:
-        return as_graph(rt.SafetyCarPeriod, await _sc_periods(info, self.session_key))
+        found = await session_view(info, self.session_key).get(a.SAFETY_CAR_PERIODS)
+        return as_graph(rt.SafetyCarPeriod, found)
 
     @strawberry.field(description="Flag messages in order, counted by flag.")
     async def flags(self, info: Info) -> rt.FlagSummary:
-        rc = await rows(info, "race_control", self.session_key)
-        return one_as_graph(rt.FlagSummary, race_control.flags(rc))
+        found = await session_view(info, self.session_key).get(a.FLAGS)
+        return one_as_graph(rt.FlagSummary, found)
 
     @strawberry.field(description="Investigations, penalties, deleted lap times, notes on cars.")
     async def incidents(self, info: Info) -> list[rt.Incident]:
-        rc = await rows(info, "race_control", self.session_key)
-        return as_graph(rt.Incident, inc.incidents(rc))
+        found = await session_view(info, self.session_key).get(a.INCIDENTS)
+        return as_graph(rt.Incident, found)
 
     @strawberry.field(description="Race control, pit stops and SC/VSC periods in time order.")
     async def timeline(self, info: Info) -> list[rt.TimelineEvent]:
-        rc, pit_rows, periods = await asyncio.gather(
-            rows(info, "race_control", self.session_key),
-            rows(info, "pit", self.session_key),
-            _sc_periods(info, self.session_key),
-        )
-        return as_graph(rt.TimelineEvent, race_control.timeline(rc, pit_rows, periods))
+        found = await session_view(info, self.session_key).get(a.TIMELINE)
+        return as_graph(rt.TimelineEvent, found)
 
     @strawberry.field(description="Counts by category and flag, penalties, deleted laps, SC/VSC.")
     async def race_control_statistics(self, info: Info) -> rt.RaceControlStatistics:
-        rc, periods = await asyncio.gather(
-            rows(info, "race_control", self.session_key), _sc_periods(info, self.session_key)
-        )
-        stats = race_control.race_control_statistics(rc, periods)
-        return one_as_graph(rt.RaceControlStatistics, stats)
+        found = await session_view(info, self.session_key).get(a.RACE_CONTROL_STATISTICS)
+        return one_as_graph(rt.RaceControlStatistics, found)
 
     @strawberry.field(description="Per driver: compounds in order with lap ranges, stops, label.")
     async def tyre_strategies(self, info: Info) -> list[lt.DriverStrategy]:
-        stint_rows = await rows(info, "stints", self.session_key)
-        return as_graph(lt.DriverStrategy, stints.tyre_strategies(stint_rows))
+        found = await session_view(info, self.session_key).get(a.TYRE_STRATEGIES)
+        return as_graph(lt.DriverStrategy, found)
 
     @strawberry.field(description="Each strategy label with how many drivers ran it, most first.")
     async def common_strategies(self, info: Info) -> list[lt.StrategyCount]:
-        stint_rows = await rows(info, "stints", self.session_key)
-        found = stints.common_strategies(stints.tyre_strategies(stint_rows))
+        found = await session_view(info, self.session_key).get(a.COMMON_STRATEGIES)
         return as_graph(lt.StrategyCount, found)
 
     @strawberry.field(description="Every pit stop, the fastest, and per-team mean lane time.")
     async def pit_stop_analysis(self, info: Info) -> lt.PitStopAnalysis:
-        pit_rows, drivers = await asyncio.gather(
-            rows(info, "pit", self.session_key), rows(info, "drivers", self.session_key)
-        )
-        return one_as_graph(lt.PitStopAnalysis, pits.pit_stop_analysis(pit_rows, drivers))
+        found = await session_view(info, self.session_key).get(a.PIT_STOP_ANALYSIS)
+        return one_as_graph(lt.PitStopAnalysis, found)
 
     @strawberry.field(description="Per compound: laps run, clean-lap pace, degradation. " + CLEAN)
     async def tyre_performance(self, info: Info) -> list[lt.CompoundPerformance]:
-        ctx = await lap_context(info, self.session_key)
-        stint_rows = await rows(info, "stints", self.session_key)
-        return as_graph(
-            lt.CompoundPerformance, _computed(info, stints.tyre_performance, stint_rows, ctx)
-        )
+        found = await session_view(info, self.session_key).get(a.TYRE_PERFORMANCE)
+        return as_graph(lt.CompoundPerformance, found)
 
     @strawberry.field(description="Per stint: clean laps and degradation [s per lap]. " + CLEAN)
     async def wear_analysis(self, info: Info) -> list[lt.StintWear]:
-        ctx = await lap_context(info, self.session_key)
-        stint_rows = await rows(info, "stints", self.session_key)
-        return as_graph(lt.StintWear, _computed(info, stints.stint_wear, stint_rows, ctx))
+        found = await session_view(info, self.session_key).get(a.WEAR_ANALYSIS)
+        return as_graph(lt.StintWear, found)
 
     @strawberry.field(description="Per driver: the session in figures (see DriverPerformance).")
     async def performance(self, info: Info) -> list[lt.DriverPerformance]:
-        return as_graph(lt.DriverPerformance, await _performance(info, self.session_key))
+        found = await session_view(info, self.session_key).get(a.PERFORMANCE)
+        return as_graph(lt.DriverPerformance, found)
 
 
 @strawberry.type
@@ -204,18 +176,18 @@ class DriverAnalysisFields:
 
     @strawberry.field(description="The driver's fastest lap (ties: the earlier).")
     async def fastest_lap(self, info: Info) -> LapRef | None:
-        ctx = await lap_context(info, self.session_key)
+        ctx = await session_view(info, self.session_key).get(a.LAP_CONTEXT)
         return laps.fastest_lap(ctx.driver_laps(self.driver_number))  # type: ignore[return-value]
 
     @strawberry.field(description="The driver's pace of clean laps. " + CLEAN)
     async def lap_analysis(self, info: Info) -> lt.DriverLapAnalysis:
-        ctx = await lap_context(info, self.session_key)
+        ctx = await session_view(info, self.session_key).get(a.LAP_CONTEXT)
         found = laps.driver_lap_analysis(ctx, self.driver_number)
         return one_as_graph(lt.DriverLapAnalysis, found)
 
     @strawberry.field(description="The driver's session in figures. " + CLEAN)
     async def performance(self, info: Info) -> lt.DriverPerformance | None:
-        for p in await _performance(info, self.session_key):
+        for p in await session_view(info, self.session_key).get(a.PERFORMANCE):
             if p.driver_number == self.driver_number:
                 return one_as_graph(lt.DriverPerformance, p)
         return None
@@ -288,5 +260,5 @@ class StintAnalysisFields:
         "[s per lap]; null under 3 clean laps. " + CLEAN
     )
     async def degradation(self, info: Info) -> float | None:
-        ctx = await lap_context(info, self.session_key)
+        ctx = await session_view(info, self.session_key).get(a.LAP_CONTEXT)
         return stints.stint_degradation(self, ctx.clean_laps(self.driver_number))  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from f1graph.schema.driver import Driver
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import GridSlot, SessionResult
-from f1graph.schema.session_data import filed_grid_rows
+from f1graph.schema.session_data import session_view
 from f1graph.schema.stint import Stint
 from f1graph.schema.telemetry import SessionTelemetryFields
 from f1graph.schema.timing import (
@@ -166,7 +166,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         "that set it; for a race with none of its own, that session's grid is returned."
     )
     async def starting_grid(self, info: Info) -> list[GridSlot]:
-        rows = await filed_grid_rows(info, self.session_key)
+        rows = await session_view(info, self.session_key).filed_grid()
         return as_graph(GridSlot, sorted(rows, key=lambda r: (r.position is None, r.position or 0)))
 
     @strawberry.field(description="Every overtake (races only), in time order.")
