@@ -90,4 +90,4 @@ class TestOncePerRequest:
         facts = await Context(services).session(RACE).get(analyses.LAP_FACTS)
         found = Context(services).session(RACE).ready(analyses.LAP_FACTS)
         assert found is not None and found[0] is facts
-        assert len(facts) == len(raw_rows(RACE, "laps"))
+        assert len(facts.by_lap) == len(raw_rows(RACE, "laps"))

@@ -16,6 +16,7 @@ from f1graph.analysis import race_control as rc
 from f1graph.analysis.clean import LapContext, LapExclusion
 from f1graph.analysis.track_status import TrackStatus
 from f1graph.data.session import START_GRID, Analysis, Inputs
+from f1graph.openf1.records import Driver
 
 LAP_CONTEXT = Analysis(
     "lap_context",
@@ -31,7 +32,7 @@ LAP_CONTEXT = Analysis(
 class LapFacts:
     """What the analyses say of one lap."""
 
-    is_pit_in_lap: bool
+    is_pit_in_lap: bool | None
     is_clean: bool
     clean_lap_exclusion: LapExclusion | None
     is_personal_best: bool
@@ -40,34 +41,61 @@ class LapFacts:
     track_status: TrackStatus | None
 
 
-FactsByLap = dict[tuple[int, int], LapFacts]
+LAP_FACT_NEEDS: dict[str, tuple[str, ...]] = {
+    "is_pit_in_lap": ("pit",),
+    "is_clean": ("pit", "race_control"),
+    "clean_lap_exclusion": ("pit", "race_control"),
+    "is_personal_best": ("race_control",),
+    "tyre_age": ("stints",),
+    "compound": ("stints",),
+    "track_status": ("race_control",),
+}
+"""The datasets each fact is derived from: when one is unavailable the answer lists it, and the
+facts typed nullable above are null (unknown) rather than a guess."""
 
 
-def _lap_facts(i: Inputs) -> FactsByLap:
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """Every lap's facts, and the source datasets missing although the session should have
+    them."""
+
+    by_lap: dict[tuple[int, int], LapFacts]
+    missing: frozenset[str]
+
+
+_FACT_SOURCES = ("laps", "pit", "race_control", "sessions", "stints")
+
+
+def _lap_facts(i: Inputs) -> SessionFacts:
+    missing = frozenset(name for name in _FACT_SOURCES if i.known(name) is None)
     ctx = i.get(LAP_CONTEXT)
     deleted = incidents.deleted_laps(i.rows("race_control"))
     stints_by_driver: dict[int, list[Any]] = {}
-    for s in i.rows("stints"):
+    for s in sorted(i.rows("stints"), key=lambda s: s.stint_number):
         stints_by_driver.setdefault(s.driver_number, []).append(s)
-    out: FactsByLap = {}
+    out: dict[tuple[int, int], LapFacts] = {}
     for driver in ctx.drivers:
         driver_laps = ctx.driver_laps(driver)  # by lap number
+        driver_stints = stints_by_driver.get(driver, [])
         for n, lap in enumerate(driver_laps):
-            stint = stints.stint_for_lap(lap, stints_by_driver.get(driver, []))
+            stint = stints.stint_for_lap(lap, driver_stints)
+            age = None
+            if stint is not None:
+                age = stints.tyre_age(lap, stint, stints.previous_stint(stint, driver_stints))
             out[(lap.driver_number, lap.lap_number)] = LapFacts(
-                is_pit_in_lap=ctx.is_pit_in_lap(lap),
+                is_pit_in_lap=None if "pit" in missing else ctx.is_pit_in_lap(lap),
                 is_clean=ctx.is_clean(lap),
                 clean_lap_exclusion=ctx.exclusion(lap),
                 is_personal_best=laps.is_personal_best(lap, driver_laps[: n + 1], deleted),
-                tyre_age=None if stint is None else stints.tyre_age(lap, stint),
+                tyre_age=age,
                 compound=None if stint is None else stint.compound,
-                track_status=ctx.track_status(lap),
+                track_status=None if "race_control" in missing else ctx.track_status(lap),
             )
-    return out
+    return SessionFacts(out, missing)
 
 
-LAP_FACTS = Analysis("lap_facts", _lap_facts, reads=("race_control", "stints"), uses=(LAP_CONTEXT,))
-"""Per (driver, lap): what the analyses say of the lap (``Lap.isClean``, ``Lap.tyreAge``...)."""
+LAP_FACTS = Analysis("lap_facts", _lap_facts, reads=_FACT_SOURCES, uses=(LAP_CONTEXT,))
+"""Every lap's facts (``Lap.isClean``, ``Lap.tyreAge``...) and the datasets they lacked."""
 
 FASTEST_LAP = Analysis("fastest_lap", lambda i: laps.fastest_lap(i.rows("laps")), reads=("laps",))
 FASTEST_LAPS = Analysis(
@@ -113,8 +141,20 @@ RACE_CONTROL_STATISTICS = Analysis(
     reads=("race_control",),
     uses=(SAFETY_CAR_PERIODS,),
 )
+RED_FLAG_LAPS = Analysis(
+    "red_flag_laps",
+    lambda i: (
+        None if i.known("race_control") is None else rc.red_flag_laps(i.get(LAP_CONTEXT).timeline)
+    ),
+    reads=("race_control", "sessions"),
+    uses=(LAP_CONTEXT,),
+)
+"""The red-flag periods by the leader's laps; None when race control is unavailable."""
 TYRE_STRATEGIES = Analysis(
-    "tyre_strategies", lambda i: stints.tyre_strategies(i.rows("stints")), reads=("stints",)
+    "tyre_strategies",
+    lambda i: stints.tyre_strategies(i.rows("stints"), i.get(RED_FLAG_LAPS)),
+    reads=("stints",),
+    uses=(RED_FLAG_LAPS,),
 )
 COMMON_STRATEGIES = Analysis(
     "common_strategies",
@@ -141,8 +181,37 @@ WEAR_ANALYSIS = Analysis(
 PERFORMANCE = Analysis(
     "performance",
     lambda i: performance.driver_performance(
-        i.get(LAP_CONTEXT), i.rows("position"), i.rows("session_result"), i.start_grid
+        i.get(LAP_CONTEXT),
+        i.rows("position"),
+        i.rows("session_result"),
+        i.start_grid,
+        pits_known=i.known("pit") is not None,
     ),
-    reads=("position", "session_result", START_GRID),
+    reads=("position", "session_result", START_GRID, "pit", "sessions"),
     uses=(LAP_CONTEXT,),
 )
+DRIVERS_BY_NUMBER = Analysis(
+    "drivers_by_number",
+    lambda i: {
+        d.driver_number: d for d in sorted(i.rows("drivers"), key=lambda d: d.driver_number)
+    },
+    reads=("drivers",),
+)
+"""The session's ``drivers`` rows by car number."""
+
+
+def _seen_drivers(i: Inputs) -> dict[int, Driver]:
+    sessions = i.rows("sessions")
+    meeting_key = sessions[0].meeting_key if sessions else None
+    numbers = sorted({n for ep in ("laps", "stints", "position") for n in i.dataset(ep).by_driver})
+    return {
+        n: Driver(session_key=i.session_key, meeting_key=meeting_key, driver_number=n)
+        for n in numbers
+    }
+
+
+SEEN_DRIVERS = Analysis(
+    "seen_drivers", _seen_drivers, reads=("sessions", "laps", "stints", "position")
+)
+"""Without ``drivers`` rows: every car seen in the laps, stints or positions, as a driver whose
+number is known and names are null."""

@@ -33,7 +33,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from f1graph.data.datasets import Dataset
 from f1graph.data.derived import Derived
-from f1graph.openf1 import Filters, where
+from f1graph.openf1 import Filters, always_has, where
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -49,6 +49,11 @@ class Fetch(Protocol):
     async def dataset(self, endpoint: str, session_key: int) -> Dataset: ...
 
     async def query(self, endpoint: str, filters: Filters) -> list[Any]: ...
+
+    async def known(self, endpoint: str, session_key: int) -> Dataset | None:
+        """The dataset, or None when it is missing although the session should have it (the
+        request then lists it as unavailable)."""
+        ...
 
     def peek(self, endpoint: str, session_key: int) -> Dataset | None:
         """The dataset if this process holds it parsed and fresh (no I/O), else None."""
@@ -81,9 +86,20 @@ class Inputs:
     def session_key(self) -> int:
         return self._view.session_key
 
-    def rows(self, endpoint: str) -> list[Any]:
+    def dataset(self, endpoint: str) -> Dataset:
         dataset: Dataset = self._view.held(endpoint)
-        return dataset.rows
+        return dataset
+
+    def rows(self, endpoint: str) -> list[Any]:
+        return self.dataset(endpoint).rows
+
+    def known(self, endpoint: str) -> list[Any] | None:
+        """The rows of ``endpoint``, or None when there are none although a session of this
+        type always has them (unknown, not empty); the analysis must read ``sessions``."""
+        found = self.rows(endpoint)
+        sessions = self.rows("sessions")
+        session_type = sessions[0].session_type if sessions else None
+        return None if not found and always_has(session_type, endpoint) else found
 
     @property
     def start_grid(self) -> Sequence[Any]:
@@ -120,6 +136,12 @@ class SessionView:
 
     async def rows(self, endpoint: str) -> list[Any]:
         return (await self.dataset(endpoint)).rows
+
+    async def known(self, endpoint: str) -> Dataset | None:
+        """The dataset, or None when it is missing although a session of this type always has
+        it (whatever is derived from it is unknown; the request lists it as unavailable)."""
+        await self.dataset(endpoint)
+        return await self._fetch.known(endpoint, self.session_key)
 
     async def driver_rows(self, endpoint: str, driver_number: int) -> list[Any]:
         return (await self.dataset(endpoint)).for_driver(driver_number)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import strawberry
+from starlette.requests import HTTPConnection
 
+from f1graph.access import OPEN, Identity
 from f1graph.data import SessionView
 from f1graph.runtime.loaders import Loaders
 from f1graph.runtime.services import Services
@@ -13,9 +16,16 @@ from f1graph.runtime.services import Services
 
 @dataclass
 class Context:
-    """Services of the process and the request's own loaders and session views."""
+    """Services of the process, who is asking, and the request's own loaders and session views.
+
+    ``connection``: the HTTP request or websocket served (None in-process: CLI, tests).
+    ``connection_params``: a websocket's ``connection_init`` payload (Strawberry sets it).
+    """
 
     services: Services
+    identity: Identity = OPEN
+    connection: HTTPConnection | None = None
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
     _sessions: dict[int, SessionView] = field(init=False, default_factory=dict)
 

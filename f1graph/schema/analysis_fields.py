@@ -3,11 +3,14 @@
 Each resolver reads its session through the request's session view: a session-wide analysis
 (:mod:`f1graph.data.analyses`) is computed once per dataset version and shared by every
 request; what takes an argument (an instant, a driver, a stint) is computed per call from those
-(the memo rule: :mod:`f1graph.data.session`).
+(the memo rule: :mod:`f1graph.data.session`). A resolver first asks the view which of the
+datasets it needs are unknown (missing although the session should have them), so that the
+request lists them in ``extensions.unavailable`` and the field is null rather than a guess.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,8 +23,8 @@ from f1graph.data import analyses as a
 from f1graph.runtime import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
-from f1graph.schema.common import arg, as_graph, one_as_graph
-from f1graph.schema.session_data import session_view
+from f1graph.schema.common import UNKNOWN, arg, as_graph, loaders, one_as_graph
+from f1graph.schema.session_data import clean_lap_context, known_driver_rows, session_view
 from f1graph.times import utc
 
 if TYPE_CHECKING:
@@ -37,18 +40,36 @@ LapExclusionEnum = strawberry.enum(LapExclusion, description="Why a lap is not c
 
 def fact(info: Info, lap: Any, name: str) -> Any:
     """One of the lap's facts (:data:`~f1graph.data.analyses.LAP_FACTS`; null for an unknown
-    lap): at once when the request already holds the session's datasets, else awaitable."""
+    lap), at once when the session's datasets are at hand, else awaitable; the answer lists the
+    datasets the fact needed that are unavailable."""
     view = session_view(info, lap.session_key)
     found = view.ready(a.LAP_FACTS)
     if found is None:
-        return _fact_later(view, lap, name)
-    facts = found[0].get((lap.driver_number, lap.lap_number))
-    return None if facts is None else getattr(facts, name)
+        return _fact_later(info, view, lap, name)
+    return _one(info, found[0], lap, name)
 
 
-async def _fact_later(view: SessionView, lap: Any, name: str) -> Any:
-    facts = (await view.get(a.LAP_FACTS)).get((lap.driver_number, lap.lap_number))
-    return None if facts is None else getattr(facts, name)
+async def _fact_later(info: Info, view: SessionView, lap: Any, name: str) -> Any:
+    return _one(info, await view.get(a.LAP_FACTS), lap, name)
+
+
+def _one(info: Info, facts: a.SessionFacts, lap: Any, name: str) -> Any:
+    for endpoint in a.LAP_FACT_NEEDS[name]:
+        if endpoint in facts.missing:
+            loaders(info).mark_unavailable(lap.session_key, endpoint)
+    found = facts.by_lap.get((lap.driver_number, lap.lap_number))
+    return None if found is None else getattr(found, name)
+
+
+async def _all_known(view: SessionView, *endpoints: str) -> bool:
+    """Whether every one of ``endpoints`` is known (each unknown one is listed as unavailable)."""
+    found = await asyncio.gather(*(view.known(e) for e in endpoints))
+    return all(d is not None for d in found)
+
+
+async def _performance(view: SessionView) -> list[Any]:
+    await asyncio.gather(view.known("pit"), view.known("race_control"))
+    return await view.get(a.PERFORMANCE)
 
 
 @strawberry.type
@@ -70,11 +91,13 @@ class SessionAnalysisFields:
 
     @strawberry.field(description="Session lap totals: bests per sector and speed trap. " + CLEAN)
     async def lap_statistics(self, info: Info) -> lt.LapStatistics:
+        await clean_lap_context(info, self.session_key)
         found = await session_view(info, self.session_key).get(a.LAP_STATISTICS)
         return one_as_graph(lt.LapStatistics, found)
 
     @strawberry.field(description="Per driver: pace of clean laps and theoretical best. " + CLEAN)
     async def lap_analysis(self, info: Info) -> list[lt.DriverLapAnalysis]:
+        await clean_lap_context(info, self.session_key)
         found = await session_view(info, self.session_key).get(a.LAP_ANALYSIS)
         return as_graph(lt.DriverLapAnalysis, found)
 
@@ -86,13 +109,17 @@ class SessionAnalysisFields:
         self, info: Info, at: Annotated[datetime, arg("The instant (UTC).")]
     ) -> list[rt.Standing]:
         view = session_view(info, self.session_key)
-        pos, gaps = await view.rows("position"), await view.rows("intervals")
+        pos, gaps = await asyncio.gather(view.rows("position"), view.rows("intervals"))
         return as_graph(rt.Standing, intervals.standings(pos, gaps, utc(at)))
 
-    @strawberry.field(description="Per driver: gaps to the car ahead and to the leader.")
-    async def gap_analysis(self, info: Info) -> list[rt.GapAnalysis]:
-        found = await session_view(info, self.session_key).get(a.GAP_ANALYSIS)
-        return as_graph(rt.GapAnalysis, found)
+    @strawberry.field(
+        description="Per driver: gaps to the car ahead and to the leader (races only)." + UNKNOWN
+    )
+    async def gap_analysis(self, info: Info) -> list[rt.GapAnalysis] | None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "intervals"):
+            return None
+        return as_graph(rt.GapAnalysis, await view.get(a.GAP_ANALYSIS))
 
     @strawberry.field(
         description="Per driver: start (grid, else first position), finish, places gained, "
@@ -109,60 +136,101 @@ class SessionAnalysisFields:
 
     @strawberry.field(
         description="SC and VSC periods from race-control messages; one still open at the "
-        "session's end ends there."
+        "session's end ends there." + UNKNOWN
     )
-    async def safety_car_periods(self, info: Info) -> list[rt.SafetyCarPeriod]:
-        found = await session_view(info, self.session_key).get(a.SAFETY_CAR_PERIODS)
-        return as_graph(rt.SafetyCarPeriod, found)
+    async def safety_car_periods(self, info: Info) -> list[rt.SafetyCarPeriod] | None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control"):
+            return None
+        return as_graph(rt.SafetyCarPeriod, await view.get(a.SAFETY_CAR_PERIODS))
 
-    @strawberry.field(description="Flag messages in order, counted by flag.")
-    async def flags(self, info: Info) -> rt.FlagSummary:
-        found = await session_view(info, self.session_key).get(a.FLAGS)
-        return one_as_graph(rt.FlagSummary, found)
+    @strawberry.field(description="Flag messages in order, counted by flag." + UNKNOWN)
+    async def flags(self, info: Info) -> rt.FlagSummary | None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control"):
+            return None
+        return one_as_graph(rt.FlagSummary, await view.get(a.FLAGS))
 
-    @strawberry.field(description="Investigations, penalties, deleted lap times, notes on cars.")
-    async def incidents(self, info: Info) -> list[rt.Incident]:
-        found = await session_view(info, self.session_key).get(a.INCIDENTS)
-        return as_graph(rt.Incident, found)
+    @strawberry.field(
+        description="Investigations, penalties, deleted lap times, notes on cars." + UNKNOWN
+    )
+    async def incidents(self, info: Info) -> list[rt.Incident] | None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control"):
+            return None
+        return as_graph(rt.Incident, await view.get(a.INCIDENTS))
 
-    @strawberry.field(description="Race control, pit stops and SC/VSC periods in time order.")
-    async def timeline(self, info: Info) -> list[rt.TimelineEvent]:
-        found = await session_view(info, self.session_key).get(a.TIMELINE)
-        return as_graph(rt.TimelineEvent, found)
+    @strawberry.field(
+        description="Race control, pit stops and SC/VSC periods in time order." + UNKNOWN
+    )
+    async def timeline(self, info: Info) -> list[rt.TimelineEvent] | None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control", "pit"):
+            return None
+        return as_graph(rt.TimelineEvent, await view.get(a.TIMELINE))
 
-    @strawberry.field(description="Counts by category and flag, penalties, deleted laps, SC/VSC.")
-    async def race_control_statistics(self, info: Info) -> rt.RaceControlStatistics:
-        found = await session_view(info, self.session_key).get(a.RACE_CONTROL_STATISTICS)
-        return one_as_graph(rt.RaceControlStatistics, found)
+    @strawberry.field(
+        description="Counts by category and flag, penalties, deleted laps, SC/VSC periods and "
+        "red flags, all from race control." + UNKNOWN
+    )
+    async def race_control_statistics(self, info: Info) -> rt.RaceControlStatistics | None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control"):
+            return None
+        return one_as_graph(rt.RaceControlStatistics, await view.get(a.RACE_CONTROL_STATISTICS))
 
-    @strawberry.field(description="Per driver: compounds in order with lap ranges, stops, label.")
-    async def tyre_strategies(self, info: Info) -> list[lt.DriverStrategy]:
-        found = await session_view(info, self.session_key).get(a.TYRE_STRATEGIES)
-        return as_graph(lt.DriverStrategy, found)
+    @strawberry.field(
+        description="Per driver: compounds in order with lap ranges, stops, label." + UNKNOWN
+    )
+    async def tyre_strategies(self, info: Info) -> list[lt.DriverStrategy] | None:
+        view = session_view(info, self.session_key)
+        stints_known, _ = await asyncio.gather(view.known("stints"), view.known("race_control"))
+        if stints_known is None:
+            return None
+        return as_graph(lt.DriverStrategy, await view.get(a.TYRE_STRATEGIES))
 
-    @strawberry.field(description="Each strategy label with how many drivers ran it, most first.")
-    async def common_strategies(self, info: Info) -> list[lt.StrategyCount]:
-        found = await session_view(info, self.session_key).get(a.COMMON_STRATEGIES)
-        return as_graph(lt.StrategyCount, found)
+    @strawberry.field(
+        description="Each strategy label with how many drivers ran it, most first." + UNKNOWN
+    )
+    async def common_strategies(self, info: Info) -> list[lt.StrategyCount] | None:
+        view = session_view(info, self.session_key)
+        stints_known, _ = await asyncio.gather(view.known("stints"), view.known("race_control"))
+        if stints_known is None:
+            return None
+        return as_graph(lt.StrategyCount, await view.get(a.COMMON_STRATEGIES))
 
-    @strawberry.field(description="Every pit stop, the fastest, and per-team mean lane time.")
-    async def pit_stop_analysis(self, info: Info) -> lt.PitStopAnalysis:
-        found = await session_view(info, self.session_key).get(a.PIT_STOP_ANALYSIS)
-        return one_as_graph(lt.PitStopAnalysis, found)
+    @strawberry.field(
+        description="Every pit stop, the fastest, and per-team mean lane time." + UNKNOWN
+    )
+    async def pit_stop_analysis(self, info: Info) -> lt.PitStopAnalysis | None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "pit"):
+            return None
+        return one_as_graph(lt.PitStopAnalysis, await view.get(a.PIT_STOP_ANALYSIS))
 
-    @strawberry.field(description="Per compound: laps run, clean-lap pace, degradation. " + CLEAN)
-    async def tyre_performance(self, info: Info) -> list[lt.CompoundPerformance]:
-        found = await session_view(info, self.session_key).get(a.TYRE_PERFORMANCE)
-        return as_graph(lt.CompoundPerformance, found)
+    @strawberry.field(
+        description="Per compound: laps run, clean-lap pace, degradation. " + CLEAN + UNKNOWN
+    )
+    async def tyre_performance(self, info: Info) -> list[lt.CompoundPerformance] | None:
+        await clean_lap_context(info, self.session_key)
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "stints"):
+            return None
+        return as_graph(lt.CompoundPerformance, await view.get(a.TYRE_PERFORMANCE))
 
-    @strawberry.field(description="Per stint: clean laps and degradation [s per lap]. " + CLEAN)
-    async def wear_analysis(self, info: Info) -> list[lt.StintWear]:
-        found = await session_view(info, self.session_key).get(a.WEAR_ANALYSIS)
-        return as_graph(lt.StintWear, found)
+    @strawberry.field(
+        description="Per stint: clean laps and degradation [s per lap]. " + CLEAN + UNKNOWN
+    )
+    async def wear_analysis(self, info: Info) -> list[lt.StintWear] | None:
+        await clean_lap_context(info, self.session_key)
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "stints"):
+            return None
+        return as_graph(lt.StintWear, await view.get(a.WEAR_ANALYSIS))
 
     @strawberry.field(description="Per driver: the session in figures (see DriverPerformance).")
     async def performance(self, info: Info) -> list[lt.DriverPerformance]:
-        found = await session_view(info, self.session_key).get(a.PERFORMANCE)
+        found = await _performance(session_view(info, self.session_key))
         return as_graph(lt.DriverPerformance, found)
 
 
@@ -181,13 +249,13 @@ class DriverAnalysisFields:
 
     @strawberry.field(description="The driver's pace of clean laps. " + CLEAN)
     async def lap_analysis(self, info: Info) -> lt.DriverLapAnalysis:
-        ctx = await session_view(info, self.session_key).get(a.LAP_CONTEXT)
+        ctx = await clean_lap_context(info, self.session_key)
         found = laps.driver_lap_analysis(ctx, self.driver_number)
         return one_as_graph(lt.DriverLapAnalysis, found)
 
     @strawberry.field(description="The driver's session in figures. " + CLEAN)
     async def performance(self, info: Info) -> lt.DriverPerformance | None:
-        for p in await session_view(info, self.session_key).get(a.PERFORMANCE):
+        for p in await _performance(session_view(info, self.session_key)):
             if p.driver_number == self.driver_number:
                 return one_as_graph(lt.DriverPerformance, p)
         return None
@@ -204,8 +272,10 @@ class LapAnalysisFields:
         lap_duration: float | None
 
     # Sync resolvers: a lap's facts come at once when warm, or as an awaitable graphql-core awaits.
-    @strawberry.field(description="Whether the driver entered the pit lane on this lap.")
-    def is_pit_in_lap(self, info: Info) -> bool:
+    @strawberry.field(
+        description="Whether the driver entered the pit lane on this lap (from pit data)." + UNKNOWN
+    )
+    def is_pit_in_lap(self, info: Info) -> bool | None:
         return fact(info, self, "is_pit_in_lap")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Whether this is a clean lap. " + CLEAN)
@@ -223,7 +293,11 @@ class LapAnalysisFields:
     def is_personal_best(self, info: Info) -> bool:
         return fact(info, self, "is_personal_best")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Tyre age at this lap [laps]: stint start age + laps into it.")
+    @strawberry.field(
+        description="Tyre age at this lap [laps]: the stint's tyre age at its start on its first "
+        "own lap (the out-lap: 0 for a new set), one more each lap after. Where OpenF1 files "
+        "the in-lap under both stints, it belongs to the earlier stint."
+    )
     def tyre_age(self, info: Info) -> int | None:
         return fact(info, self, "tyre_age")  # type: ignore[no-any-return]
 
@@ -233,7 +307,8 @@ class LapAnalysisFields:
 
     @strawberry.field(
         description="The most restrictive track status during the lap (GREEN, YELLOW, VSC, SC, "
-        "RED) from race control; null without a start time or duration."
+        "RED) from race control; null without a start time or duration, or when the session's "
+        "race control is unavailable (extensions.unavailable)."
     )
     def track_status(self, info: Info) -> rt.TrackStatusEnum | None:  # type: ignore[valid-type]
         return fact(info, self, "track_status")  # type: ignore[no-any-return]
@@ -249,16 +324,23 @@ class StintAnalysisFields:
         lap_start: int | None
         lap_end: int | None
 
-    @strawberry.field(description="Laps in the stint (lapEnd - lapStart + 1).")
-    def lap_count(self) -> int | None:
-        if self.lap_start is None or self.lap_end is None:
-            return None
-        return self.lap_end - self.lap_start + 1
+    @strawberry.field(
+        description="Laps run on the stint's tyres, from its first own lap to lapEnd: where "
+        "OpenF1 files the in-lap as both the last lap of the previous stint and the first of "
+        "this one, it counts for the previous stint only."
+    )
+    async def lap_count(self, info: Info) -> int | None:
+        driver_stints = await known_driver_rows(
+            info, "stints", self.session_key, self.driver_number
+        )
+        previous = stints.previous_stint(self, driver_stints or [])  # type: ignore[arg-type]
+        first = stints.first_own_lap(self, previous)  # type: ignore[arg-type]
+        return stints.stint_lap_count(first, self.lap_end)
 
     @strawberry.field(
         description="Least-squares slope of clean lap time against tyre age within the stint "
         "[s per lap]; null under 3 clean laps. " + CLEAN
     )
     async def degradation(self, info: Info) -> float | None:
-        ctx = await session_view(info, self.session_key).get(a.LAP_CONTEXT)
+        ctx = await clean_lap_context(info, self.session_key)
         return stints.stint_degradation(self, ctx.clean_laps(self.driver_number))  # type: ignore[arg-type]

@@ -1,10 +1,17 @@
-"""A resolver's way to a session: the request's session view (:mod:`f1graph.data.session`)."""
+"""A resolver's way to a session: the request's session view (:mod:`f1graph.data.session`).
+
+Plain rows, rows that may be unknown (a dataset missing although the session should have it:
+the answer then lists it in ``extensions.unavailable``) and the analyses of
+:mod:`f1graph.data.analyses` all come through the view.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from f1graph.analysis.clean import LapContext
 from f1graph.data import SessionView
+from f1graph.data import analyses as a
 from f1graph.runtime import Info
 
 
@@ -16,3 +23,45 @@ def session_view(info: Info, session_key: int) -> SessionView:
 
 async def rows(info: Info, endpoint: str, session_key: int) -> list[Any]:
     return await session_view(info, session_key).rows(endpoint)
+
+
+async def known_rows(info: Info, endpoint: str, session_key: int) -> list[Any] | None:
+    """The session's rows of ``endpoint``, or None when they are missing although a session of
+    its type always has them (the answer then lists the dataset in ``extensions.unavailable``)."""
+    dataset = await session_view(info, session_key).known(endpoint)
+    return None if dataset is None else dataset.rows
+
+
+async def known_driver_rows(
+    info: Info, endpoint: str, session_key: int, driver_number: int
+) -> list[Any] | None:
+    """One driver's rows of ``endpoint``; None when the session's are unavailable (see
+    :func:`known_rows`)."""
+    dataset = await session_view(info, session_key).known(endpoint)
+    return None if dataset is None else dataset.for_driver(driver_number)
+
+
+async def clean_lap_context(info: Info, session_key: int) -> LapContext:
+    """The lap context for an answer built on clean laps: when pit or race-control data is
+    missing, the clean-lap tests that need it could not be applied, and the answer says so."""
+    view = session_view(info, session_key)
+    context = await view.get(a.LAP_CONTEXT)
+    for endpoint in ("pit", "race_control"):
+        await view.known(endpoint)
+    return context
+
+
+async def session_drivers(info: Info, session_key: int) -> dict[int, Any]:
+    """The session's drivers by car number: its ``drivers`` rows; without any, every car seen in
+    its laps, stints or positions, as a driver whose number is known and names are null (and
+    the answer lists ``drivers`` as unavailable when the session should have them)."""
+    view = session_view(info, session_key)
+    drivers = await view.known("drivers")
+    if drivers is not None and drivers.rows:
+        return await view.get(a.DRIVERS_BY_NUMBER)
+    return await view.get(a.SEEN_DRIVERS)
+
+
+async def filed_grid_rows(info: Info, session_key: int) -> list[Any]:
+    """The session's grid as OpenF1 files it (see :meth:`SessionView.filed_grid`)."""
+    return await session_view(info, session_key).filed_grid()
