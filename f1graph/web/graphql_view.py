@@ -12,6 +12,7 @@ from strawberry.asgi import GraphQL
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
 from f1graph.web.graphiql import graphiql_page
+from f1graph.web.observability import current_request, operation_name
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -19,6 +20,14 @@ class GraphQLView(GraphQL[Context, None]):
 
     def __init__(self, schema: Any, **kwargs: Any) -> None:
         super().__init__(schema, **kwargs)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        data = await super().parse_http_body(request)
+        first: Any = data[0] if isinstance(data, list) and data else data
+        info = current_request()
+        if info is not None and first:
+            info.operation = operation_name(first.query, first.operation_name) or "anonymous"
+        return data
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN
