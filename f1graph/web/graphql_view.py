@@ -18,9 +18,6 @@ from f1graph.web.observability import current_request, operation_name
 class GraphQLView(GraphQL[Context, None]):
     """``/graphql``: POST and GET, GraphiQL in a browser."""
 
-    def __init__(self, schema: Any, **kwargs: Any) -> None:
-        super().__init__(schema, **kwargs)
-
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)
         first: Any = data[0] if isinstance(data, list) and data else data
