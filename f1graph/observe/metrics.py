@@ -75,7 +75,8 @@ RATE_WAIT_SECONDS = Histogram(
 CACHE_LOOKUPS = Counter(
     "f1graph_cache_lookups_total",
     "Cache lookups by layer (parsed: datasets parsed in this process; memory or redis: the "
-    "shared store; derived: per-session computed values; response: whole answers) and result.",
+    "cache store; derived: per-session computed values; telemetry_windows: decoded telemetry "
+    "held in this process; response: whole answers) and result (hit, miss).",
     ["layer", "result"],
 )
 CACHE_EVICTIONS = Counter(
