@@ -32,7 +32,9 @@ class Settings:
     rate_per_second: int = 3
     rate_per_minute: int = 30
     connect_timeout_s: float = 5.0
-    read_timeout_s: float = 30.0
+    read_timeout_s: float = 8.0  # one upstream try, body included
+    request_timeout_s: float = 10.0  # one client request, upstream retries included
+    max_stale_s: float = 3600.0  # how long past fresh an entry is answered at once
     retries: int = 4
     breaker_failures: int = 5
     breaker_reset_s: float = 30.0
@@ -67,6 +69,8 @@ class Settings:
             rate_per_minute=read("RATE_PER_MINUTE", _positive_int, d.rate_per_minute),
             connect_timeout_s=read("CONNECT_TIMEOUT", _positive_float, d.connect_timeout_s),
             read_timeout_s=read("READ_TIMEOUT", _positive_float, d.read_timeout_s),
+            request_timeout_s=read("REQUEST_TIMEOUT", _positive_float, d.request_timeout_s),
+            max_stale_s=read("MAX_STALE", _non_negative_float, d.max_stale_s),
             retries=read("RETRIES", _non_negative_int, d.retries),
             breaker_failures=read("BREAKER_FAILURES", _positive_int, d.breaker_failures),
             breaker_reset_s=read("BREAKER_RESET", _positive_float, d.breaker_reset_s),
@@ -117,6 +121,13 @@ def _positive_float(raw: str) -> float:
     value = float(raw)
     if not value > 0:
         raise ValueError("expected a number above 0")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0:
+        raise ValueError("expected a number of 0 or more")
     return value
 
 

@@ -1,17 +1,24 @@
 """The HTTP client of OpenF1: one ``httpx.AsyncClient`` per process.
 
-Each call passes the circuit breaker, then the rate budget, then retries with exponential
-back-off and jitter (tenacity) on what OpenF1 does in production: 429 or plain-text
-``Rate exceeded``, 5xx with an HTML body, timeouts and dropped connections. ``[]`` and
+Each try passes the circuit breaker, then the rate budget; failed tries are retried with
+exponential back-off and jitter (tenacity) on what OpenF1 does in production: 429 or plain-text
+``Rate exceeded``, 5xx with an HTML body, timeouts, dropped connections, a body that trickles
+in slower than a try may take, and a 200 whose body is not a JSON array (garbage). ``[]`` and
 404 ``{"detail": "No results found."}`` both mean no rows.
+
+Every try is bounded as a whole (``try_timeout_s``, body included) and counts for the breaker
+on its own, so a hanging OpenF1 opens the circuit after ``failure_threshold`` tries (five
+tries of 8 s: about 40 s with the defaults), not after that many whole calls.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 
 import httpx
+import msgspec
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -35,6 +42,8 @@ from f1graph.openf1.ratelimit import RateBudget
 
 log = logging.getLogger(__name__)
 
+_JSON_ARRAY = msgspec.json.Decoder(list[msgspec.Raw])  # checks the syntax, skips the values
+
 
 class _Transient(Exception):
     """A failure worth another try; carries the error to raise when tries run out."""
@@ -56,8 +65,9 @@ class OpenF1Client:
         breaker: CircuitBreaker,
         retries: int = 4,
         connect_timeout_s: float = 5.0,
-        read_timeout_s: float = 30.0,
-        backoff_max_s: float = 8.0,
+        read_timeout_s: float = 8.0,
+        try_timeout_s: float | None = None,
+        backoff_max_s: float = 4.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -65,6 +75,7 @@ class OpenF1Client:
         self.breaker = breaker
         self.retries = retries
         self.backoff_max_s = backoff_max_s
+        self.try_timeout_s = read_timeout_s if try_timeout_s is None else try_timeout_s
         self.requests: Counter[str] = Counter()  # upstream HTTP requests per endpoint
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
@@ -82,7 +93,6 @@ class OpenF1Client:
             raise BadRequestError(f"OpenF1 has no endpoint called {endpoint!r}.")
         url = f"{self.base_url}/{endpoint}"
         query = to_query_string(filters)
-        self.breaker.before_call()
         try:
             async for attempt in AsyncRetrying(
                 retry=retry_if_exception_type(_Transient),
@@ -91,12 +101,23 @@ class OpenF1Client:
                 reraise=True,
             ):
                 with attempt:
-                    body = await self._once(endpoint, url, query)
+                    body = await self._try(endpoint, url, query)
+        except _Transient as exc:
+            raise exc.error from None
+        return body
+
+    async def _try(self, endpoint: str, url: str, query: str) -> bytes:
+        """One try, through the breaker: each failed try counts, 401 (live session) aside."""
+        self.breaker.before_call()
+        try:
+            body = await self._once(endpoint, url, query)
         except _Transient as exc:
             self.breaker.record_failure(exc.error.message)
-            raise exc.error from None
+            raise
         except UpstreamError as exc:
-            if not isinstance(exc, UpstreamLiveSessionError):
+            if isinstance(exc, UpstreamLiveSessionError):
+                self.breaker.record_abandoned()
+            else:
                 self.breaker.record_failure(exc.message)
             raise
         except BaseException:
@@ -118,8 +139,9 @@ class OpenF1Client:
         self.requests[endpoint] += 1
         full = f"{url}?{query}" if query else url
         try:
-            response = await self._http.get(full)
-        except httpx.TimeoutException:
+            async with asyncio.timeout(self.try_timeout_s):  # a slow body is bounded too
+                response = await self._http.get(full)
+        except (httpx.TimeoutException, TimeoutError):
             raise _Transient(
                 UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time.")
             ) from None
@@ -134,13 +156,17 @@ def _classify(endpoint: str, response: httpx.Response) -> bytes:
     status = response.status_code
     body = response.content
     if status == 200:
-        if body.lstrip()[:1] == b"[":
-            return body
         if b"rate exceeded" in body[:200].lower():
             raise _Transient(_rate_limited(endpoint), _retry_after(response))
-        raise _Transient(
-            UpstreamBadResponseError(f"OpenF1 answered /{endpoint} with something not JSON rows.")
-        )
+        try:
+            _JSON_ARRAY.decode(body)
+        except msgspec.DecodeError:
+            raise _Transient(
+                UpstreamBadResponseError(
+                    f"OpenF1 answered /{endpoint} with something that is not JSON rows."
+                )
+            ) from None
+        return body
     if status == 404:
         return b"[]"  # OpenF1's {"detail": "No results found."}
     if status == 429 or b"rate exceeded" in body[:200].lower():

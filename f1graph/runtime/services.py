@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from f1graph.cache import Cache, make_cache
 from f1graph.data import Datasets, Derived
+from f1graph.data.deadline import cancel_background, drain_background
 from f1graph.openf1 import Source
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
@@ -33,6 +34,8 @@ class Services:
         self.telemetry = TelemetryStore(self.source, self.cache, self.datasets, self.settings)
 
     async def aclose(self) -> None:
+        cancel_background()  # refreshes still running would use the clients closed below
+        await drain_background()
         await self.source.aclose()
         await self.cache.aclose()
 

@@ -20,6 +20,7 @@ from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
 from f1graph.web.graphql_view import GraphQLView
+from f1graph.web.middleware import RequestGuard
 from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
 
@@ -47,7 +48,10 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)],
+        middleware=[
+            Middleware(RequestGuard, request_timeout_s=settings.request_timeout_s),
+            Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1),
+        ],
     )
 
 
