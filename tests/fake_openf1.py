@@ -96,7 +96,8 @@ class FakeOpenF1:
         while self._misbehaviour == "slow_body":
             await asyncio.sleep(_TICK_S)
             await send({"type": "http.response.body", "body": b" ", "more_body": True})
-        await send({"type": "http.response.body", "body": b"]"})
+        # never a whole body: "[   ]" would be a valid (empty) answer no slow OpenF1 gives
+        raise ConnectionAbortedError("the fake OpenF1 stopped trickling")
 
     def reset(self) -> None:
         """Forget the requests seen and every fault and delay set."""

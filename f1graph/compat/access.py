@@ -1,6 +1,7 @@
 """Who may call the shim, and how often: API keys and a per-client rate limit (both optional).
 
-See :mod:`f1graph.compat.settings` for the variables that turn them on.
+See :mod:`f1graph.settings` (``F1GRAPH_API_KEYS``, ``F1GRAPH_CLIENT_RATE_PER_MINUTE``) for the
+variables that turn them on; the process's :class:`~f1graph.settings.Settings` carry them.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from limits import RateLimitItemPerMinute
 from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
 
-from f1graph.compat.settings import CompatSettings
 from f1graph.errors import ClientRateLimitError, ForbiddenError, UnauthorizedError
 from f1graph.openf1.ratelimit import moving_window
+from f1graph.settings import Settings
 
 
 def api_key(request: Request) -> str | None:
@@ -29,14 +30,14 @@ def api_key(request: Request) -> str | None:
 class Access:
     """Checks a request's API key against the allowed paths and counts it against its client."""
 
-    def __init__(self, settings: CompatSettings, redis_url: str | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.keys = settings.api_keys
         self._item = (
             RateLimitItemPerMinute(settings.client_rate_per_minute)
             if settings.client_rate_per_minute > 0
             else None
         )
-        self._redis_url = redis_url
+        self._redis_url = settings.redis_url
         self._limiter: MovingWindowRateLimiter | None = None
 
     def _rate_limiter(self) -> MovingWindowRateLimiter:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from graphql import validate
 from starlette.requests import Request
 from starlette.responses import Response
 
 from f1graph.compat import envelope
 from f1graph.compat.access import Access
-from f1graph.compat.operations import Operation, operations
+from f1graph.compat.operations import Operation, invalid_operations, operations
 from f1graph.compat.table import LegacyRoute
 from f1graph.errors import F1GraphError, UpstreamError
 from f1graph.runtime import Context
@@ -21,30 +20,25 @@ log = logging.getLogger("f1graph.compat")
 
 
 class StoredOperationError(F1GraphError):
-    """A stored operation the schema rejects: a bug of the shim, answered as a 500."""
+    """A stored operation the schema rejects: a bug of the shim, which stops start-up."""
 
 
-_valid: set[str] = set()
+def checked_operations() -> dict[str, Operation]:
+    """Every stored operation, each validated against the schema; raises
+    :class:`StoredOperationError` naming the first one the schema rejects (at start-up)."""
+    invalid = invalid_operations(schema._schema)
+    if invalid:
+        name, messages = next(iter(invalid.items()))
+        raise StoredOperationError(f"Operation {name} is invalid: {messages[0]}")
+    return operations()
 
 
-def _checked(name: str) -> Operation:
-    """The stored operation, validated against the schema once per process."""
-    op = operations()[name]
-    if name not in _valid:
-        errors = validate(schema._schema, op.ast)
-        if errors:
-            raise StoredOperationError(f"Operation {name} is invalid: {errors[0].message}")
-        _valid.add(name)
-    return op
-
-
-async def answer(route: LegacyRoute, access: Access, request: Request) -> Response:
+async def answer(route: LegacyRoute, op: Operation, access: Access, request: Request) -> Response:
     """The route's response: its envelope, or the contract's error JSON (never a traceback)."""
     path = request.url.path
     try:
         await access.check(request)
         variables, values = route.arguments(dict(request.path_params), dict(request.query_params))
-        op = _checked(route.operation)
         context = Context(request.app.state.services)
         result = await schema.execute(
             op.document, variable_values=variables, operation_name=op.name, context_value=context

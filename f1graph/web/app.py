@@ -19,6 +19,7 @@ from f1graph.openf1 import Source
 from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
+from f1graph.web.graphiql import assets_dir, graphiql_asset
 from f1graph.web.graphql_view import GraphQLView
 from f1graph.web.middleware import RequestGuard
 from f1graph.web.replay_page import replay_page
@@ -41,11 +42,12 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", SubscriptionView(schema)),  # graphql-transport-ws, graphql-ws
+        Route("/graphiql/{name}", graphiql_asset, methods=["GET"]),
         Route("/replay", replay_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         compat_mount(),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[
@@ -53,6 +55,8 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
             Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1),
         ],
     )
+    app.state.graphiql_dir = assets_dir(settings.graphiql_dir)
+    return app
 
 
 async def healthz(request: Request) -> JSONResponse:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -11,13 +9,14 @@ from strawberry.asgi import GraphQL
 
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
+from f1graph.web.graphiql import graphiql_page
 
 
 class GraphQLView(GraphQL[Context, None]):
     """``/graphql``: POST and GET, GraphiQL in a browser."""
 
-    def __init__(self, schema: Any, **kwargs: Any) -> None:
-        super().__init__(schema, **kwargs)
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
