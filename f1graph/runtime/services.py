@@ -12,6 +12,7 @@ from f1graph.openf1 import Source
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
 from f1graph.openf1.ratelimit import RateBudget
+from f1graph.openf1.shared_breaker import SharedBreaker
 from f1graph.replay import Registry
 from f1graph.settings import Settings
 from f1graph.telemetry import TelemetryStore
@@ -41,11 +42,17 @@ class Services:
         await drain_background()
         await self.source.aclose()
         await self.cache.aclose()
+        if isinstance(self.breaker, SharedBreaker):
+            await self.breaker.aclose()
 
 
 def build_services(settings: Settings, source: Source | None = None) -> Services:
     """Wire the source (HTTP, or the recorded directory of ``F1GRAPH_SOURCE``) and the cache."""
-    breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_reset_s)
+    breaker = (
+        SharedBreaker(settings.redis_url, settings.breaker_failures, settings.breaker_reset_s)
+        if settings.redis_url
+        else CircuitBreaker(settings.breaker_failures, settings.breaker_reset_s)
+    )
     budget: RateBudget | None = None
     if source is None:
         if settings.source is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -59,12 +60,21 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     return app
 
 
+HEALTH_PING_S = 1.0
+
+
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness: the process answers; details live on the health routes."""
+    """Liveness: the process answers (200 even when degraded: it still serves); ``degraded``
+    while the configured Redis does not answer. Details live on the health routes."""
     services: Any = request.app.state.services
+    try:
+        async with asyncio.timeout(HEALTH_PING_S):
+            cache_ok = await services.cache.backend.ping()
+    except TimeoutError:
+        cache_ok = False
     return JSONResponse(
         {
-            "status": "ok",
+            "status": "ok" if cache_ok else "degraded",
             "version": __version__,
             "cache": services.cache.backend.name,
             "circuit": services.breaker.state.value,
