@@ -45,8 +45,19 @@ class RedisServer:
         binary = shutil.which("redis-server")
         assert binary is not None, "redis-server is not installed"
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--dir", str(self.directory)],
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -98,7 +109,8 @@ def fake_url(fake: FakeOpenF1) -> Iterator[str]:
 
 
 def query(session_key: int) -> str:
-    return f"{{ session(sessionKey: {session_key}) {{ drivers {{ nameAcronym laps {{ lapNumber }} }} }} }}"
+    fields = "drivers { nameAcronym laps { lapNumber } }"
+    return f"{{ session(sessionKey: {session_key}) {{ {fields} }} }}"
 
 
 class Load:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-
 from typing import Any
 
 from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
