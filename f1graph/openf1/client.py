@@ -35,6 +35,7 @@ from f1graph.errors import (
     UpstreamRateLimitedError,
     UpstreamUnavailableError,
 )
+from f1graph.openf1.auth import OpenF1Credentials
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.endpoints import ENDPOINTS
 from f1graph.openf1.filters import Filters, to_query_string
@@ -68,6 +69,7 @@ class OpenF1Client:
         read_timeout_s: float = 8.0,
         try_timeout_s: float | None = None,
         backoff_max_s: float = 4.0,
+        credentials: OpenF1Credentials | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -76,6 +78,7 @@ class OpenF1Client:
         self.retries = retries
         self.backoff_max_s = backoff_max_s
         self.try_timeout_s = read_timeout_s if try_timeout_s is None else try_timeout_s
+        self.credentials = credentials
         self.requests: Counter[str] = Counter()  # upstream HTTP requests per endpoint
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
@@ -140,7 +143,9 @@ class OpenF1Client:
         full = f"{url}?{query}" if query else url
         try:
             async with asyncio.timeout(self.try_timeout_s):  # a slow body is bounded too
-                response = await self._http.get(full)
+                response = await self._get(full)
+        except UpstreamUnavailableError as exc:  # the token endpoint failed: worth a retry
+            raise _Transient(exc) from None
         except (httpx.TimeoutException, TimeoutError):
             raise _Transient(
                 UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time.")
@@ -149,7 +154,24 @@ class OpenF1Client:
             raise _Transient(
                 UpstreamUnavailableError(f"OpenF1 could not be reached for /{endpoint}: {exc}.")
             ) from None
+        if response.status_code == 401 and self.credentials is not None:
+            raise UpstreamLiveSessionError(
+                f"OpenF1 refused /{endpoint} (401) although f1graph sent the token of "
+                f"F1GRAPH_OPENF1_USERNAME={self.credentials.username!r}: the account may not "
+                "have live access."
+            )
         return _classify(endpoint, response)
+
+    async def _get(self, url: str) -> httpx.Response:
+        """GET with the bearer token when credentials are set; a refused token is exchanged
+        for a new one and the request made once more."""
+        if self.credentials is None:
+            return await self._http.get(url)
+        response = await self._http.get(url, headers=await self.credentials.headers(self._http))
+        if response.status_code == 401:
+            self.credentials.invalidate()
+            response = await self._http.get(url, headers=await self.credentials.headers(self._http))
+        return response
 
 
 def _classify(endpoint: str, response: httpx.Response) -> bytes:

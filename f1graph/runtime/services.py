@@ -9,6 +9,7 @@ from f1graph.cache import Cache, make_cache
 from f1graph.data import Datasets, Derived
 from f1graph.data.deadline import cancel_background, drain_background
 from f1graph.openf1 import Source
+from f1graph.openf1.auth import OpenF1Credentials, token_url_for
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
 from f1graph.openf1.ratelimit import RateBudget
@@ -46,6 +47,15 @@ class Services:
             await self.breaker.aclose()
 
 
+def credentials_for(settings: Settings) -> OpenF1Credentials | None:
+    """The OpenF1 account of ``F1GRAPH_OPENF1_USERNAME``/``_PASSWORD``, if set."""
+    if settings.openf1_username is None or settings.openf1_password is None:
+        return None
+    return OpenF1Credentials(
+        settings.openf1_username, settings.openf1_password, token_url_for(settings.openf1_url)
+    )
+
+
 def build_services(settings: Settings, source: Source | None = None) -> Services:
     """Wire the source (HTTP, or the recorded directory of ``F1GRAPH_SOURCE``) and the cache."""
     breaker = (
@@ -70,6 +80,7 @@ def build_services(settings: Settings, source: Source | None = None) -> Services
                 retries=settings.retries,
                 connect_timeout_s=settings.connect_timeout_s,
                 read_timeout_s=settings.read_timeout_s,
+                credentials=credentials_for(settings),
             )
     cache = make_cache(settings)
     return Services(settings, source, cache, Datasets(source, cache, settings), breaker, budget)

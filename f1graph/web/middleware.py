@@ -1,13 +1,16 @@
-"""ASGI middleware around every answer: the request deadline and the security headers.
+"""ASGI middleware around every answer: the request deadline, security headers, redirects.
 
 The deadline (``F1GRAPH_REQUEST_TIMEOUT``) is started when an HTTP request arrives and read by
 the data layer wherever it waits on OpenF1 (:mod:`f1graph.data.deadline`); websockets carry
 long-lived subscriptions and get none. The security headers go on every HTTP answer, errors
 and redirects included; the content-security policy only forbids framing and plugins, so
-GraphiQL (scripts from a CDN) and the replay page keep working.
+GraphiQL and the replay page keep working. A redirect (Starlette's trailing-slash one) points
+at a path on this server, never at the ``Host`` the client sent.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,6 +48,9 @@ class RequestGuard:
                     headers.setdefault(name, value)
                 if https:
                     headers.setdefault("strict-transport-security", HSTS)
+                location = headers.get("location")
+                if location is not None:
+                    headers["location"] = _relative(location)
             await send(message)
 
         token = set_deadline(self.request_timeout_s)
@@ -52,3 +58,10 @@ class RequestGuard:
             await self.app(scope, receive, send_with_headers)
         finally:
             reset_deadline(token)
+
+
+def _relative(location: str) -> str:
+    """``http://any-host/api/v1/x?y=1`` -> ``/api/v1/x?y=1``: the path on this server."""
+    parts = urlsplit(location)
+    path = "/" + parts.path.lstrip("/")  # never "//host": that is a host again
+    return path + (f"?{parts.query}" if parts.query else "")
