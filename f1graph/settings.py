@@ -2,20 +2,27 @@
 
 A bad value fails at start-up with a :class:`ConfigError` that names the variable.
 
-The legacy REST shim's access rules are settings too, both off by default:
+The access rules are settings too, all off by default (:mod:`f1graph.access` applies them to
+``/graphql``, its websocket and ``/api/v1`` alike):
 
 ``F1GRAPH_API_KEYS``
     Comma-separated ``key:pattern`` entries; a pattern is a shell-style glob (``fnmatch``) over
     the request path, and several patterns for one key are joined with ``|`` or given in several
-    entries. ``key1:*,key2:/api/v1/sessions*|/api/v1/drivers*`` lets ``key1`` call every route
-    and ``key2`` only the session and driver routes. When set, every route but the OpenAPI
-    document and the docs page needs a key, sent as ``X-API-Key: <key>`` or
-    ``Authorization: Bearer <key>``: none or an unknown key gives 401, a key not allowed the
-    path gives 403.
+    entries. ``key1:*,key2:/api/v1/sessions*|/api/v1/drivers*`` lets ``key1`` call everything
+    and ``key2`` only the session and driver routes. When set, ``/graphql`` (POST, GET and the
+    websocket) and every ``/api/v1`` route but the OpenAPI document and the docs page need a
+    key, sent as ``X-API-Key: <key>`` or ``Authorization: Bearer <key>`` (on the websocket, in
+    the upgrade's headers or the ``connection_init`` payload): none or an unknown key gives 401,
+    a key not allowed the path gives 403.
+``F1GRAPH_ADMIN_KEYS``
+    Comma-separated keys allowed what changes the gateway for everyone: ``evictSession``,
+    ``resetCircuitBreaker`` and their REST routes. An admin key may call every path. Unset:
+    anyone let in may call them (the open behaviour).
 ``F1GRAPH_CLIENT_RATE_PER_MINUTE``
-    Requests a client may send in any 60 seconds (a moving window); past it, 429 with
-    ``Retry-After``. A client is its API key when it sends one, else its IP address. With
-    ``F1GRAPH_REDIS_URL`` set the window is shared by every process. Unset or 0: no limit.
+    Requests a client may send in any 60 seconds (a moving window) over ``/graphql``, its
+    websocket (each connection) and ``/api/v1``; past it, 429 with ``Retry-After``. A client is
+    its API key when keys are on, else its IP address. With ``F1GRAPH_REDIS_URL`` set the window
+    is shared by every process. Unset or 0: no limit.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ T = TypeVar("T")
 
 DEFAULT_OPENF1_URL = "https://api.openf1.org/v1"
 API_KEYS = "F1GRAPH_API_KEYS"
+ADMIN_KEYS = "F1GRAPH_ADMIN_KEYS"
 CLIENT_RATE = "F1GRAPH_CLIENT_RATE_PER_MINUTE"
 
 
@@ -63,8 +71,9 @@ class Settings:
     telemetry_window_s: float = 300.0
     max_telemetry_samples: int = 2_000_000
     ended_session_ttl_s: float = 30 * 24 * 3600.0
-    # the shim's access rules: key -> allowed path globs (empty: no key needed); 0: no limit
+    # access rules: key -> allowed path globs (empty: no key needed); admin keys; 0: no limit
     api_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    admin_keys: frozenset[str] = frozenset()
     client_rate_per_minute: int = 0
     # operating the service (web/graphiql.py, observe/)
     graphiql_dir: Path | None = None  # GraphiQL's npm assets; None: the checkout's graphiql/
@@ -117,6 +126,7 @@ class Settings:
             ),
             ended_session_ttl_s=read("ENDED_SESSION_TTL", _positive_float, d.ended_session_ttl_s),
             api_keys=parse_api_keys(env.get(API_KEYS, "")),
+            admin_keys=parse_admin_keys(env.get(ADMIN_KEYS, "")),
             client_rate_per_minute=parse_rate(env.get(CLIENT_RATE, "")),
             graphiql_dir=read("GRAPHIQL_DIR", _directory, d.graphiql_dir),
         )
@@ -136,6 +146,17 @@ def parse_api_keys(raw: str) -> dict[str, tuple[str, ...]]:
                 "such as key1:* or key2:/api/v1/sessions*."
             )
         keys[key.strip()] = keys.get(key.strip(), ()) + globs
+    return keys
+
+
+def parse_admin_keys(raw: str) -> frozenset[str]:
+    """``adminkey1,adminkey2`` as a set; an entry holding ``:`` (a misplaced API key) is refused."""
+    keys = frozenset(k.strip() for k in raw.split(",") if k.strip())
+    for key in keys:
+        if ":" in key or " " in key:
+            raise ConfigError(
+                f"{ADMIN_KEYS} entry {key!r} is invalid: expected bare keys separated by commas."
+            )
     return keys
 
 

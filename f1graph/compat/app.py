@@ -14,7 +14,6 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from f1graph.compat import envelope
-from f1graph.compat.access import Access
 from f1graph.compat.docs_page import DOCS_HTML
 from f1graph.compat.handler import answer, checked_operations
 from f1graph.compat.openapi import openapi_document
@@ -28,12 +27,11 @@ class CompatApp:
     """Serves the legacy routes; unknown paths and methods get the contract's error JSON too.
 
     The stored operations are validated against the schema when the app is made (a rejected
-    one stops start-up); the access rules come from the serving app's ``Settings``.
+    one stops start-up); who may call it is the app's gate (:mod:`f1graph.access`).
     """
 
     def __init__(self) -> None:
         self.operations = checked_operations()
-        self._access: Access | None = None
         by_path: dict[str, dict[str, LegacyRoute]] = defaultdict(dict)
         for route in ROUTES:
             by_path[route.route_path][route.method] = route
@@ -53,14 +51,9 @@ class CompatApp:
             method = "GET" if request.method == "HEAD" else request.method
             route = methods[method]
             operation = self.operations[route.operation]
-            return await answer(route, operation, self.access(request), request)
+            return await answer(route, operation, request)
 
         return endpoint
-
-    def access(self, request: Request) -> Access:
-        if self._access is None:
-            self._access = Access(request.app.state.services.settings)
-        return self._access
 
     async def _openapi(self, request: Request) -> Response:
         if not self._openapi_bytes:
@@ -88,7 +81,7 @@ _MESSAGES = {
 
 
 def compat_app() -> CompatApp:
-    """The shim; its access rules are the serving app's settings (``Services.settings``)."""
+    """The shim; who may call it is the serving app's gate (:mod:`f1graph.access`)."""
     return CompatApp()
 
 

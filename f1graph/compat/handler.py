@@ -8,8 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from f1graph.access import identity_of
+from f1graph.access.scope import gate_of
 from f1graph.compat import envelope
-from f1graph.compat.access import Access
 from f1graph.compat.operations import Operation, invalid_operations, operations
 from f1graph.compat.table import LegacyRoute
 from f1graph.errors import F1GraphError, UpstreamError
@@ -33,13 +34,16 @@ def checked_operations() -> dict[str, Operation]:
     return operations()
 
 
-async def answer(route: LegacyRoute, op: Operation, access: Access, request: Request) -> Response:
+async def answer(route: LegacyRoute, op: Operation, request: Request) -> Response:
     """The route's response: its envelope, or the contract's error JSON (never a traceback)."""
     path = request.url.path
     try:
-        await access.check(request)
+        identity = identity_of(request)
+        gate = gate_of(request)
+        if gate is not None:
+            await gate.admit(identity, path)
         variables, values = route.arguments(dict(request.path_params), dict(request.query_params))
-        context = Context(request.app.state.services)
+        context = Context(request.app.state.services, identity, request)
         result = await schema.execute(
             op.document, variable_values=variables, operation_name=op.name, context_value=context
         )

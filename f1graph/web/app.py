@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
+from f1graph.access import Gate
 from f1graph.compat import compat_mount
 from f1graph.openf1 import Source
 from f1graph.runtime import build_services
@@ -30,6 +31,7 @@ from f1graph.web.websocket import SubscriptionView
 def create_app(settings: Settings | None = None, source: Source | None = None) -> Starlette:
     """The app; ``settings`` default to the environment, ``source`` to what they name."""
     settings = settings or Settings.from_env()
+    gate = Gate(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
             Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1),
         ],
     )
+    app.state.gate = gate  # keys and the client rate of every surface (f1graph.access)
     app.state.graphiql_dir = assets_dir(settings.graphiql_dir)
     return app
 

@@ -1,19 +1,33 @@
-"""Strawberry's ASGI view, with orjson encoding and f1graph's per-request context."""
+"""Strawberry's ASGI view, with orjson encoding, f1graph's per-request context and its door."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UnsetType
 
+from f1graph.access import identity_of
+from f1graph.errors import F1GraphError
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
 from f1graph.web.graphiql import graphiql_page
+from f1graph.web.guard import admit_websocket, refusal
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """``/graphql``: POST and GET, GraphiQL in a browser."""
+    """``/graphql``: POST and GET, GraphiQL in a browser; keys and the client rate checked first."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            refused = await refusal(Request(scope, receive))
+            if refused is not None:
+                await refused(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN
@@ -22,7 +36,20 @@ class GraphQLView(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         services: Services = request.app.state.services
-        return Context(services)
+        return Context(services, identity_of(request), request)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Check the key (headers or ``connection_init`` payload) and count the connection."""
+        connection = context.connection
+        if connection is None:
+            return await super().on_ws_connect(context)
+        try:
+            context.identity = await admit_websocket(connection, context.connection_params)
+        except F1GraphError as error:
+            raise ConnectionRejectionError(
+                {"message": error.message, "extensions": {"code": error.code}}
+            ) from error
+        return await super().on_ws_connect(context)
 
     def encode_json(self, data: object) -> bytes:
         return dumps_json(data)  # orjson, numpy arrays (telemetry channels) written natively

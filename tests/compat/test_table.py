@@ -91,12 +91,17 @@ class TestParams:
 
 
 class TestShimSettings:
-    """F1GRAPH_API_KEYS and F1GRAPH_CLIENT_RATE_PER_MINUTE are read, or rejected by name."""
+    """F1GRAPH_API_KEYS, F1GRAPH_ADMIN_KEYS and F1GRAPH_CLIENT_RATE_PER_MINUTE are read, or
+    rejected by name."""
 
     def test_off_by_default(self) -> None:
         settings = Settings.from_env({})
         assert settings.api_keys == {}
         assert settings.client_rate_per_minute == 0
+        assert settings.admin_keys == frozenset()
+
+    def test_admin_keys(self) -> None:
+        assert Settings.from_env({"F1GRAPH_ADMIN_KEYS": "a, b"}).admin_keys == {"a", "b"}
 
     def test_keys_and_globs(self) -> None:
         keys = parse_api_keys("key1:*, key2:/api/v1/sessions*|/api/v1/drivers*,key2:/x")
@@ -105,7 +110,8 @@ class TestShimSettings:
     @pytest.mark.parametrize(
         ("name", "value"),
         [("F1GRAPH_API_KEYS", "key1"), ("F1GRAPH_API_KEYS", ":*"),
-         ("F1GRAPH_CLIENT_RATE_PER_MINUTE", "-3"), ("F1GRAPH_CLIENT_RATE_PER_MINUTE", "ten")],
+         ("F1GRAPH_CLIENT_RATE_PER_MINUTE", "-3"), ("F1GRAPH_CLIENT_RATE_PER_MINUTE", "ten"),
+         ("F1GRAPH_ADMIN_KEYS", "k:*")],
     )  # fmt: skip
     def test_bad_values_name_the_variable(self, name: str, value: str) -> None:
         with pytest.raises(ConfigError, match=name):
