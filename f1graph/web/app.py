@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -23,6 +24,7 @@ from f1graph.schema import schema
 from f1graph.settings import Settings
 from f1graph.web.graphiql import assets_dir, graphiql_asset
 from f1graph.web.graphql_view import GraphQLView
+from f1graph.web.http_errors import http_refusal
 from f1graph.web.middleware import RequestGuard
 from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
             Middleware(RequestGuard, request_timeout_s=settings.request_timeout_s),
             Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1),
         ],
+        exception_handlers={HTTPException: http_refusal},  # 404, 405: coded, not plain text
     )
     app.state.gate = gate  # keys and the client rate of every surface (f1graph.access)
     app.state.graphiql_dir = assets_dir(settings.graphiql_dir)

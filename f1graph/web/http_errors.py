@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from cross_web import HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 from starlette.responses import Response
 
 from f1graph.schema.scalars import dumps_json
@@ -44,3 +46,15 @@ def check_request_data(data: Any) -> None:
     items = data if isinstance(data, list) else [data]
     if not items or not all(isinstance(item, dict) for item in items):
         raise HTTPException(400, NOT_AN_OBJECT)
+
+
+async def http_refusal(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (an unknown path, a method a route lacks), coded."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 404:
+        message = f"There is nothing at {request.url.path}; GraphQL is at /graphql."
+    elif error.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}."
+    else:
+        message = str(error.detail)
+    return coded_refusal(error.status_code, message)
