@@ -53,7 +53,12 @@ async def answer(route: LegacyRoute, op: Operation, request: Request) -> Respons
             return envelope.from_code(code, first.message, path)
         session_key = values.get(route.session_param) if route.session_param else None
         data = route.pick(result.data)
-        return envelope.success(session_key, data, stale=context.loaders.stale)
+        return envelope.success(
+            session_key,
+            data,
+            stale=context.loaders.stale,
+            unavailable=context.loaders.unavailable_list(),
+        )
     except F1GraphError as error:
         if error.status >= 500 and not isinstance(error, UpstreamError):
             log.error("legacy route %s %s failed", route.method, route.path, exc_info=error)

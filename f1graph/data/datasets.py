@@ -29,6 +29,7 @@ from f1graph.cache import Cache, Entry, fetch_once, fresh_ttl_s, keys
 from f1graph.cache.singleflight import SingleFlight
 from f1graph.data.deadline import DeadlineExceededError, in_background, within_deadline
 from f1graph.errors import NotFoundError, UpstreamError
+from f1graph.observe import metrics
 from f1graph.openf1 import ENDPOINTS, Filters, Source, where
 from f1graph.openf1.filters import to_query_string
 from f1graph.settings import Settings
@@ -122,6 +123,7 @@ class Datasets:
                 self._revalidate(endpoint, key)
             else:
                 missing.append(key)
+            metrics.cache_lookup("parsed", key not in missing)
         if missing:
             loaded = self._flight.many(missing, lambda ks: self._load(endpoint, ks))
             try:
@@ -170,6 +172,19 @@ class Datasets:
         """The dataset if it is parsed here and fresh, without any I/O; else ``None``."""
         parsed = self._parsed.get(keys.dataset_key(session_key, endpoint))
         return parsed if parsed is not None and parsed.fresh_until > time.time() else None
+
+    async def held(self, endpoint: str, session_key: int) -> Dataset | None:
+        """The dataset if this process or the cache holds it (fresh or stale), without any
+        upstream call; else ``None``."""
+        key = keys.dataset_key(session_key, endpoint)
+        parsed = self._parsed.get(key)
+        if parsed is not None:
+            return parsed
+        entry = await self.cache.get(key)
+        if entry is None:
+            return None
+        rows = ENDPOINTS[endpoint].decode(entry.payload)
+        return Dataset(endpoint, session_key, rows, len(entry.payload), entry.fresh_until)
 
     async def session_end(self, session_key: int) -> datetime | None:
         rows = (await self.get("sessions", session_key)).rows

@@ -14,7 +14,7 @@ tries of 8 s: about 40 s with the defaults), not after that many whole calls.
 from __future__ import annotations
 
 import asyncio
-import logging
+import time
 from collections import Counter
 
 import httpx
@@ -35,13 +35,14 @@ from f1graph.errors import (
     UpstreamRateLimitedError,
     UpstreamUnavailableError,
 )
+from f1graph.observe import get_logger, metrics
 from f1graph.openf1.auth import OpenF1Credentials
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.endpoints import ENDPOINTS
 from f1graph.openf1.filters import Filters, to_query_string
 from f1graph.openf1.ratelimit import RateBudget
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 _JSON_ARRAY = msgspec.json.Decoder(list[msgspec.Raw])  # checks the syntax, skips the values
 
@@ -49,10 +50,13 @@ _JSON_ARRAY = msgspec.json.Decoder(list[msgspec.Raw])  # checks the syntax, skip
 class _Transient(Exception):
     """A failure worth another try; carries the error to raise when tries run out."""
 
-    def __init__(self, error: UpstreamError, retry_after_s: float | None = None) -> None:
+    def __init__(
+        self, error: UpstreamError, retry_after_s: float | None = None, outcome: str = "failed"
+    ) -> None:
         super().__init__(error.message)
         self.error = error
         self.retry_after_s = retry_after_s
+        self.outcome = outcome  # the metrics label: rate_limited, server_error, timeout...
 
 
 class OpenF1Client:
@@ -101,12 +105,17 @@ class OpenF1Client:
                 retry=retry_if_exception_type(_Transient),
                 stop=stop_after_attempt(self.retries + 1),
                 wait=self._wait,
+                before_sleep=lambda state: _retrying(endpoint, state),
                 reraise=True,
             ):
                 with attempt:
                     body = await self._try(endpoint, url, query)
         except _Transient as exc:
+            log.warning("upstream_failed", endpoint=endpoint, query=query, error=exc.error.message)
             raise exc.error from None
+        except UpstreamError as exc:
+            log.warning("upstream_failed", endpoint=endpoint, query=query, error=exc.message)
+            raise
         return body
 
     async def _try(self, endpoint: str, url: str, query: str) -> bytes:
@@ -141,26 +150,44 @@ class OpenF1Client:
         await self.budget.acquire()
         self.requests[endpoint] += 1
         full = f"{url}?{query}" if query else url
+        started = time.perf_counter()
+        outcome = "ok"
         try:
-            async with asyncio.timeout(self.try_timeout_s):  # a slow body is bounded too
-                response = await self._get(full)
-        except UpstreamUnavailableError as exc:  # the token endpoint failed: worth a retry
-            raise _Transient(exc) from None
-        except (httpx.TimeoutException, TimeoutError):
-            raise _Transient(
-                UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time.")
-            ) from None
-        except httpx.RequestError as exc:  # transport errors, bad encodings, redirect loops
-            raise _Transient(
-                UpstreamUnavailableError(f"OpenF1 could not be reached for /{endpoint}: {exc}.")
-            ) from None
-        if response.status_code == 401 and self.credentials is not None:
-            raise UpstreamLiveSessionError(
-                f"OpenF1 refused /{endpoint} (401) although f1graph sent the token of "
-                f"F1GRAPH_OPENF1_USERNAME={self.credentials.username!r}: the account may not "
-                "have live access."
-            )
-        return _classify(endpoint, response)
+            try:
+                async with asyncio.timeout(self.try_timeout_s):  # a slow body is bounded too
+                    response = await self._get(full)
+            except UpstreamUnavailableError as exc:  # the token endpoint failed: worth a retry
+                raise _Transient(exc, outcome="unreachable") from None
+            except (httpx.TimeoutException, TimeoutError):
+                raise _Transient(
+                    UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time."),
+                    outcome="timeout",
+                ) from None
+            except httpx.RequestError as exc:  # transport errors, bad encodings, redirect loops
+                raise _Transient(
+                    UpstreamUnavailableError(
+                        f"OpenF1 could not be reached for /{endpoint}: {exc}."
+                    ),
+                    outcome="unreachable",
+                ) from None
+            if response.status_code == 401 and self.credentials is not None:
+                raise UpstreamLiveSessionError(
+                    f"OpenF1 refused /{endpoint} (401) although f1graph sent the token of "
+                    f"F1GRAPH_OPENF1_USERNAME={self.credentials.username!r}: the account may "
+                    "not have live access."
+                )
+            return _classify(endpoint, response)
+        except _Transient as exc:
+            outcome = exc.outcome
+            raise
+        except UpstreamLiveSessionError:
+            outcome = "live_session"
+            raise
+        except UpstreamError:
+            outcome = "bad_response"
+            raise
+        finally:
+            metrics.upstream_request(endpoint, outcome, time.perf_counter() - started)
 
     async def _get(self, url: str) -> httpx.Response:
         """GET with the bearer token when credentials are set; a refused token is exchanged
@@ -179,30 +206,49 @@ def _classify(endpoint: str, response: httpx.Response) -> bytes:
     body = response.content
     if status == 200:
         if b"rate exceeded" in body[:200].lower():
-            raise _Transient(_rate_limited(endpoint), _retry_after(response))
+            raise _Transient(_rate_limited(endpoint), _retry_after(response), "rate_limited")
         try:
             _JSON_ARRAY.decode(body)
         except msgspec.DecodeError:
             raise _Transient(
                 UpstreamBadResponseError(
                     f"OpenF1 answered /{endpoint} with something that is not JSON rows."
-                )
+                ),
+                outcome="bad_response",
             ) from None
         return body
     if status == 404:
         return b"[]"  # OpenF1's {"detail": "No results found."}
     if status == 429 or b"rate exceeded" in body[:200].lower():
-        raise _Transient(_rate_limited(endpoint), _retry_after(response))
+        raise _Transient(_rate_limited(endpoint), _retry_after(response), "rate_limited")
     if status == 401:
         raise UpstreamLiveSessionError(
             f"OpenF1 refused /{endpoint} (401): it restricts data while a session is live "
             "to authenticated clients. Try again after the session ends."
         )
     if status >= 500:
-        raise _Transient(UpstreamUnavailableError(f"OpenF1 failed on /{endpoint} ({status})."))
+        raise _Transient(
+            UpstreamUnavailableError(f"OpenF1 failed on /{endpoint} ({status})."),
+            outcome="server_error",
+        )
     detail = body[:200].decode(errors="replace")
     raise UpstreamBadResponseError(
         f"OpenF1 rejected the query for /{endpoint} ({status}): {detail}"
+    )
+
+
+def _retrying(endpoint: str, state: RetryCallState) -> None:
+    """Count and log a retry (tenacity calls this before sleeping)."""
+    metrics.upstream_retry(endpoint)
+    outcome = state.outcome
+    exc = outcome.exception() if outcome is not None else None
+    reason = exc.error.message if isinstance(exc, _Transient) else repr(exc)
+    log.info(
+        "upstream_retry",
+        endpoint=endpoint,
+        attempt=state.attempt_number,
+        sleep_s=round(state.upcoming_sleep, 3),
+        reason=reason,
     )
 
 

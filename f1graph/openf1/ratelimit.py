@@ -15,6 +15,7 @@ from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+from f1graph.observe import metrics
 from f1graph.openf1.redis_guard import RedisGuard
 
 
@@ -84,7 +85,9 @@ class RateBudget:
                         break
             await asyncio.sleep(await self._delay())
         self.acquired += 1
-        self.waited_s += time.monotonic() - started
+        waited_s = time.monotonic() - started
+        self.waited_s += waited_s
+        metrics.rate_budget_wait(waited_s)
 
     async def _delay(self) -> float:
         now = time.time()

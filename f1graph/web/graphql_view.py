@@ -20,6 +20,7 @@ from f1graph.schema.scalars import dumps_json
 from f1graph.web.graphiql import graphiql_page
 from f1graph.web.guard import admit_websocket, refusal
 from f1graph.web.http_errors import check_request_data, coded_refusal
+from f1graph.web.observability import current_request, operation_name
 from f1graph.web.ws_errors import CodedGraphQLWSHandler, CodedTransportWSHandler
 
 
@@ -48,6 +49,14 @@ class GraphQLView(GraphQL[Context, None]):
         parsed = super().parse_json(data)
         check_request_data(parsed)  # a JSON string or number is a 400, not a 500
         return parsed
+
+    async def parse_http_body(self, request: Any) -> Any:
+        data = await super().parse_http_body(request)
+        first: Any = data[0] if isinstance(data, list) and data else data
+        info = current_request()
+        if info is not None and first:
+            info.operation = operation_name(first.query, first.operation_name) or "anonymous"
+        return data
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN
