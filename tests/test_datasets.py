@@ -21,7 +21,7 @@ import redis.asyncio as aioredis
 from f1graph.cache import Cache, MemoryCache, RedisCache, keys
 from f1graph.data import Datasets
 from f1graph.errors import UpstreamError, UpstreamUnavailableError
-from f1graph.openf1 import ENDPOINTS
+from f1graph.openf1 import DRIVERS, ENDPOINTS, LAPS, TEAM_RADIO
 from f1graph.openf1.filters import Filters
 from f1graph.settings import Settings
 from tests.data import raw_bytes, raw_rows, redis_url
@@ -127,26 +127,26 @@ class TestColdAndWarm:
     async def test_cold_then_warm(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert_laps_as_recorded(laps.rows, RACE)
         assert not laps.stale
         # the session's end (for the TTL) comes from its sessions row, fetched once too
         assert sorted(source.calls) == [("laps", (RACE,)), ("sessions", (RACE,))]
-        again = await datasets.get("laps", RACE)
+        again = await datasets.get(LAPS, RACE)
         assert again is laps  # parsed once
         assert len(source.calls) == 2
 
     async def test_warm_from_the_cache_in_a_new_process(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
-        await make_datasets(source).get("laps", RACE)
+        await make_datasets(source).get(LAPS, RACE)
         calls = len(source.calls)
-        laps = await make_datasets(source).get("laps", RACE)
+        laps = await make_datasets(source).get(LAPS, RACE)
         assert len(source.calls) == calls
         assert_laps_as_recorded(laps.rows, RACE)
 
     async def test_ended_session_stays_fresh_long(self, make_datasets: MakeDatasets) -> None:
         datasets = make_datasets(CountingSource(), ended_session_ttl_s=30 * DAY_S)
-        await datasets.get("laps", RACE)  # a race of March 2026, long over
+        await datasets.get(LAPS, RACE)  # a race of March 2026, long over
         entry = await datasets.cache.get(keys.dataset_key(RACE, "laps"))
         assert entry is not None
         assert entry.fresh_until - time.time() == pytest.approx(30 * DAY_S, abs=60)
@@ -155,13 +155,13 @@ class TestColdAndWarm:
         self, make_datasets: MakeDatasets
     ) -> None:
         datasets = make_datasets(CountingSource())
-        assert len(await datasets.get("laps", 1)) == 0  # no such session: no sessions row
+        assert len(await datasets.get(LAPS, 1)) == 0  # no such session: no sessions row
         entry = await datasets.cache.get(keys.dataset_key(1, "laps"))
         assert entry is not None
         assert entry.fresh_until - time.time() == pytest.approx(ENDPOINTS["laps"].ttl_s, abs=60)
 
     async def test_indexes_by_driver(self, make_datasets: MakeDatasets) -> None:
-        laps = await make_datasets(CountingSource()).get("laps", RACE)
+        laps = await make_datasets(CountingSource()).get(LAPS, RACE)
         raw = raw_rows(RACE, "laps")
         for number in {r["driver_number"] for r in raw}:
             expected = sorted(r["lap_number"] for r in raw if r["driver_number"] == number)
@@ -171,9 +171,9 @@ class TestColdAndWarm:
     async def test_an_empty_session_is_an_empty_dataset(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        missing = await datasets.get("team_radio", RACE)
+        missing = await datasets.get(TEAM_RADIO, RACE)
         assert len(missing) == 0
-        await datasets.get("team_radio", RACE)
+        await datasets.get(TEAM_RADIO, RACE)
         assert source.fetches("team_radio") == [(RACE,)]  # no rows is cached like rows
 
 
@@ -183,7 +183,7 @@ class TestSingleFlight:
     async def test_fifty_concurrent_gets(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource(delay_s=0.05)
         datasets = make_datasets(source)
-        results = await asyncio.gather(*(datasets.get("laps", RACE) for _ in range(50)))
+        results = await asyncio.gather(*(datasets.get(LAPS, RACE) for _ in range(50)))
         assert source.fetches("laps") == [(RACE,)]
         assert all(r is results[0] for r in results)
         assert_laps_as_recorded(results[0].rows, RACE)
@@ -191,7 +191,7 @@ class TestSingleFlight:
     async def test_two_processes_share_one_fetch(self, make_redis_datasets: MakeDatasets) -> None:
         source = CountingSource(delay_s=0.2)  # the one upstream both processes call
         first, second = make_redis_datasets(source), make_redis_datasets(source)
-        a, b = await asyncio.gather(first.get("laps", RACE), second.get("laps", RACE))
+        a, b = await asyncio.gather(first.get(LAPS, RACE), second.get(LAPS, RACE))
         # one took the Redis lock and fetched; the other waited for its entry
         assert source.fetches("laps") == [(RACE,)]
         assert_laps_as_recorded(a.rows, RACE)
@@ -204,7 +204,7 @@ class TestBatching:
     async def test_three_sessions_one_call(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        result = await datasets.get_many("laps", list(THREE))
+        result = await datasets.get_many(LAPS, list(THREE))
         assert source.fetches("laps") == [THREE]
         assert [d.session_key for d in result] == list(THREE)
         for dataset, sk in zip(result, THREE, strict=True):
@@ -213,14 +213,14 @@ class TestBatching:
     async def test_only_cold_sessions_are_fetched(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        await datasets.get("laps", 11253)
-        await datasets.get_many("laps", list(THREE))
+        await datasets.get(LAPS, 11253)
+        await datasets.get_many(LAPS, list(THREE))
         assert source.fetches("laps") == [(11253,), (11249, 11280)]
 
     async def test_batch_cap(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source, batch_max_sessions=2)
-        result = await datasets.get_many("laps", list(FIVE))
+        result = await datasets.get_many(LAPS, list(FIVE))
         assert source.fetches("laps") == [FIVE[0:2], FIVE[2:4], FIVE[4:5]]
         for dataset, sk in zip(result, FIVE, strict=True):
             assert_laps_as_recorded(dataset.rows, sk)
@@ -228,7 +228,7 @@ class TestBatching:
     async def test_repeated_keys_keep_order(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        result = await datasets.get_many("laps", [11280, 11249, 11280])
+        result = await datasets.get_many(LAPS, [11280, 11249, 11280])
         assert [d.session_key for d in result] == [11280, 11249, 11280]
         assert source.fetches("laps") == [(11280, 11249)]
 
@@ -241,7 +241,7 @@ class TestStaleOnError:
         datasets = make_datasets(source)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
         source.error = UpstreamUnavailableError("OpenF1 failed on /laps (500).")
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert laps.stale
         assert_laps_as_recorded(laps.rows, RACE)
         assert source.fetches("laps") == [(RACE,)]  # it did try
@@ -252,7 +252,7 @@ class TestStaleOnError:
         source = CountingSource()
         datasets = make_datasets(source)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), b"[]", 0)
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert not laps.stale
         assert_laps_as_recorded(laps.rows, RACE)
         entry = await datasets.cache.get(keys.dataset_key(RACE, "laps"))
@@ -262,16 +262,16 @@ class TestStaleOnError:
         source = CountingSource()
         source.error = UpstreamUnavailableError("OpenF1 failed on /laps (500).")
         with pytest.raises(UpstreamUnavailableError, match="500"):
-            await make_datasets(source).get("laps", RACE)
+            await make_datasets(source).get(LAPS, RACE)
 
     async def test_stale_is_not_kept_as_fresh(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
         source.error = UpstreamUnavailableError("down")
-        assert (await datasets.get("laps", RACE)).stale
+        assert (await datasets.get(LAPS, RACE)).stale
         source.error = None
-        laps = await datasets.get("laps", RACE)  # OpenF1 is back: asked again
+        laps = await datasets.get(LAPS, RACE)  # OpenF1 is back: asked again
         assert not laps.stale
         assert source.fetches("laps") == [(RACE,), (RACE,)]
 
@@ -282,12 +282,12 @@ class TestDropSession:
     async def test_drop(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        await datasets.get("laps", 11253)
-        await datasets.get("drivers", 11253)
-        await datasets.get("laps", 11249)
+        await datasets.get(LAPS, 11253)
+        await datasets.get(DRIVERS, 11253)
+        await datasets.get(LAPS, 11249)
         # laps, drivers and the sessions row of 11253
         assert await datasets.drop_session(11253) == 3
-        await datasets.get("laps", 11253)
-        await datasets.get("laps", 11249)
+        await datasets.get(LAPS, 11253)
+        await datasets.get(LAPS, 11249)
         assert source.fetches("laps") == [(11253,), (11249,), (11253,)]
         assert await datasets.cache.get(keys.dataset_key(11249, "laps")) is not None
