@@ -38,6 +38,7 @@ _SCALARS: dict[str, JsonSchema] = {
     "FloatArray": {"type": "array", "items": {"type": ["number", "null"]}},
     "BoolArray": {"type": "array", "items": {"type": "boolean"}},
     "DateTimeArray": {"type": "array", "items": {"type": "string"}},
+    "SegmentCodes": {"type": "array", "items": {"type": ["integer", "null"]}},
 }
 
 

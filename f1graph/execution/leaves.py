@@ -13,6 +13,7 @@ way instead, which yields the exact error graphql-core would.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from graphql import (
@@ -36,8 +37,12 @@ class Anomaly(Exception):
     """A value the fast path does not complete; the standard completion takes over."""
 
 
-def exact_leaf(leaf_type: GraphQLLeafType) -> Leaf:
-    """The standard completion of a non-null leaf value (graphql-core's), raising Anomaly."""
+def exact_leaf(leaf_type: GraphQLLeafType, names: dict[Any, str] | None = None) -> Leaf:
+    """The standard completion of a non-null leaf value (graphql-core's), raising Anomaly.
+
+    With ``names`` (an enum's table of the fast path), a Python enum member it completes is
+    remembered there: an enum's completion of a member never changes, and Strawberry's enums
+    take members, not the values graphql-core's table holds."""
     coerce = leaf_type.coerce_output_value
 
     def complete(value: Any) -> Any:
@@ -49,6 +54,8 @@ def exact_leaf(leaf_type: GraphQLLeafType) -> Leaf:
             raise Anomaly from error
         if coerced is None or coerced is Undefined:
             raise Anomaly
+        if names is not None and isinstance(value, Enum):
+            names[value] = coerced
         return coerced
 
     return complete
@@ -81,15 +88,25 @@ def leaf_expression(leaf_type: GraphQLLeafType, var: str, slot: str) -> str:
         return f"({var} if type({var}) is bool else {slot}({var}))"
     if isinstance(leaf_type, GraphQLEnumType):
         return f"(_r if (_r := {slot}_names.get({var})) is not None else {slot}({var}))"
-    return f"{slot}({var})"
+    # a custom scalar: its own serializer, straight; the exact path only when it gives nothing
+    return f"(_r if (_r := {slot}_out({var})) is not None and _r is not _U else {slot}({var}))"
+
+
+def leaf_namespace(leaf_type: GraphQLLeafType, slot: str) -> dict[str, Any]:
+    """What :func:`leaf_expression`'s code refers to under ``slot``."""
+    names = enum_names(leaf_type) if isinstance(leaf_type, GraphQLEnumType) else None
+    return {
+        slot: exact_leaf(leaf_type, names),
+        f"{slot}_names": names,
+        f"{slot}_out": leaf_type.coerce_output_value,
+        "_U": Undefined,
+    }
 
 
 def fast_leaf(leaf_type: GraphQLLeafType) -> Leaf:
     """A function completing one non-null leaf value, raising Anomaly where graphql-core would
     raise an error."""
-    namespace: dict[str, Any] = {"_slow": exact_leaf(leaf_type)}
-    if isinstance(leaf_type, GraphQLEnumType):
-        namespace["_slow_names"] = enum_names(leaf_type)
+    namespace = leaf_namespace(leaf_type, "_slow")
     body = f"def leaf(v):\n    return {leaf_expression(leaf_type, 'v', '_slow')}\n"
     exec(compile(body, f"<leaf {leaf_type.name}>", "exec"), namespace)
     leaf: Leaf = namespace["leaf"]
@@ -99,7 +116,7 @@ def fast_leaf(leaf_type: GraphQLLeafType) -> Leaf:
 class RowField:
     """One field of a generated row: its response key and how to read and complete it."""
 
-    __slots__ = ("attribute", "key", "leaf_type", "non_null", "typename")
+    __slots__ = ("attribute", "key", "leaf_type", "non_null", "placeholder", "typename")
 
     def __init__(
         self,
@@ -108,16 +125,19 @@ class RowField:
         leaf_type: GraphQLLeafType | None,
         non_null: bool,
         typename: str | None = None,
+        placeholder: bool = False,
     ) -> None:
         self.key = key
         self.attribute = attribute
         self.leaf_type = leaf_type
         self.non_null = non_null
         self.typename = typename
+        self.placeholder = placeholder  # completed by the caller: None keeps its place
 
 
 def build_row(type_name: str, fields: list[RowField]) -> Row:
-    """A function ``source -> dict`` for an object whose fields are all attribute leaves."""
+    """A function ``source -> dict`` completing an object's attribute leaves, in field order
+    (a placeholder field gets None, in its place, for the caller to complete)."""
     namespace: dict[str, Any] = {"_Anomaly": Anomaly}
     parts: list[str] = []
     for index, field in enumerate(fields):
@@ -125,11 +145,12 @@ def build_row(type_name: str, fields: list[RowField]) -> Row:
         if field.typename is not None:
             parts.append(f"{key}: {field.typename!r}")
             continue
+        if field.placeholder:
+            parts.append(f"{key}: None")
+            continue
         assert field.attribute is not None and field.leaf_type is not None
         slot = f"_s{index}"
-        namespace[slot] = exact_leaf(field.leaf_type)
-        if isinstance(field.leaf_type, GraphQLEnumType):
-            namespace[f"{slot}_names"] = enum_names(field.leaf_type)
+        namespace.update(leaf_namespace(field.leaf_type, slot))
         var = f"_v{index}"
         read = f"({var} := o.{field.attribute})"
         complete = leaf_expression(field.leaf_type, var, slot)

@@ -11,6 +11,8 @@ exactly what the standard executor would. Anything a plan does not cover raises
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 from graphql import (
@@ -71,6 +73,7 @@ class FieldPlan:
         "attribute",
         "completion",
         "details",
+        "direct",
         "field_def",
         "key",
         "leafy",
@@ -90,6 +93,7 @@ class FieldPlan:
         self.field_def: GraphQLField | None = None
         self.return_type: GraphQLOutputType | None = None
         self.attribute: str | None = None  # read as getattr(source, attribute): no resolver
+        self.direct: Callable[[Any], Any] | None = None  # a resolver of ``self`` alone
         self.args: dict[str, Any] = {}
         self.args_error: Exception | None = None  # raised as the field's error when executed
         self.completion: Completion | None = None
@@ -100,13 +104,16 @@ class FieldPlan:
 class ObjectPlan:
     """The collected fields of one selection set on one object type."""
 
-    __slots__ = ("fields", "gql_type", "row")
+    __slots__ = ("fields", "gql_type", "partial", "rest", "row")
 
     def __init__(self, gql_type: GraphQLObjectType, fields: list[FieldPlan]) -> None:
         self.gql_type = gql_type
         self.fields = fields
         # every field an attribute leaf (or __typename): the whole object is one generated call
         self.row: Row | None = None
+        # some are: they are one generated call, ``rest`` (the others) fill their places after
+        self.partial: Row | None = None
+        self.rest: list[FieldPlan] = fields
 
 
 class PlanBuilder:
@@ -157,7 +164,7 @@ class PlanBuilder:
                 fields.append(field)
         plan = ObjectPlan(gql_type, fields)
         if gql_type.is_type_of is None:
-            plan.row = _row_of(plan)
+            _add_rows(plan)
         return plan
 
     def field_plan(
@@ -176,7 +183,10 @@ class PlanBuilder:
             return None  # graphql-core skips unknown fields too (validation refuses them)
         plan.field_def = field_def
         plan.return_type = field_def.type
-        plan.attribute = self.attribute_of(field_def) if self.plain_attributes else None
+        if self.plain_attributes:
+            plan.attribute = self.attribute_of(field_def)
+            if plan.attribute is None:
+                plan.direct = self.direct_of(field_def)
         first = details[0]
         if field_def.args or first.node.arguments:
             try:
@@ -205,6 +215,32 @@ class PlanBuilder:
             return None
         name = getattr(definition, "python_name", None)
         return name if isinstance(name, str) and name.isidentifier() else None
+
+    def direct_of(self, field_def: GraphQLField) -> Callable[[Any], Any] | None:
+        """The function a Strawberry resolver that takes ``self`` alone (no arguments, no
+        info, no field extensions, no exception handlers) calls: what its wrapper would call
+        with the source, without building a Strawberry ``Info`` per object."""
+        definition = (field_def.extensions or {}).get("strawberry-definition")
+        resolver = getattr(definition, "base_resolver", None)
+        if definition is None or resolver is None or definition.extensions:
+            return None
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        converter = getattr(strawberry_schema, "schema_converter", None)
+        if converter is None or getattr(converter, "_exception_handler_specs", True):
+            return None
+        try:
+            plain = (
+                resolver.self_parameter is not None
+                and resolver.info_parameter is None
+                and resolver.root_parameter is None
+                and resolver.parent_parameter is None
+                and not resolver.arguments
+                and inspect.isfunction(resolver.wrapped_func)
+            )
+        except Exception:
+            return None
+        direct: Callable[[Any], Any] = resolver.wrapped_func
+        return direct if plain else None
 
     def completion(self, gql_type: GraphQLOutputType, details: list[FieldDetails]) -> Completion:
         completion = Completion(gql_type)
@@ -240,19 +276,32 @@ class PlanBuilder:
         return completion
 
 
-def _row_of(plan: ObjectPlan) -> Row | None:
-    """The generated row of an object whose fields are all attribute leaves, else None."""
+def _row_field(field: FieldPlan) -> RowField | None:
+    """The field as part of a generated row, or None when it needs the interpreter."""
+    if field.typename is not None:
+        return RowField(field.key, None, None, True, field.typename)
+    completion = field.completion
+    if field.attribute is None or completion is None or field.args_error is not None:
+        return None
+    non_null = completion.kind == NON_NULL
+    leaf = completion.inner if non_null else completion
+    if leaf is None or leaf.kind != LEAF or leaf.leaf_type is None:
+        return None
+    return RowField(field.key, field.attribute, leaf.leaf_type, non_null)
+
+
+def _add_rows(plan: ObjectPlan) -> None:
+    """Give the plan its generated row (all fields) or partial row (some fields)."""
     row_fields: list[RowField] = []
+    rest: list[FieldPlan] = []
     for field in plan.fields:
-        if field.typename is not None:
-            row_fields.append(RowField(field.key, None, None, True, field.typename))
-            continue
-        completion = field.completion
-        if field.attribute is None or completion is None or field.args_error is not None:
-            return None
-        non_null = completion.kind == NON_NULL
-        leaf = completion.inner if non_null else completion
-        if leaf is None or leaf.kind != LEAF or leaf.leaf_type is None:
-            return None
-        row_fields.append(RowField(field.key, field.attribute, leaf.leaf_type, non_null))
-    return build_row(plan.gql_type.name, row_fields)
+        found = _row_field(field)
+        if found is None:
+            rest.append(field)
+            found = RowField(field.key, None, None, False, placeholder=True)
+        row_fields.append(found)
+    if not rest:
+        plan.row = build_row(plan.gql_type.name, row_fields)
+    elif len(rest) < len(plan.fields):
+        plan.partial = build_row(plan.gql_type.name, row_fields)
+        plan.rest = rest

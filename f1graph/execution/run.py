@@ -24,6 +24,7 @@ from graphql import GraphQLError, located_error
 from graphql.pyutils import Path, is_iterable
 
 from f1graph.execution.leaves import Anomaly
+from f1graph.execution.memo import ROWS
 from f1graph.execution.plan import LEAF, LIST, NON_NULL, OBJECT, Completion, FieldPlan, ObjectPlan
 
 if TYPE_CHECKING:
@@ -129,10 +130,15 @@ class Run:
         return found
 
     def exec_object(
-        self, plan: ObjectPlan, source: Any, target: dict[str, Any], frame: Frame
+        self,
+        plan: ObjectPlan,
+        source: Any,
+        target: dict[str, Any],
+        frame: Frame,
+        fields: list[FieldPlan] | None = None,
     ) -> None:
         type_name = plan.gql_type.name
-        for field in plan.fields:
+        for field in plan.fields if fields is None else fields:
             key = field.key
             if field.typename is not None:
                 target[key] = field.typename
@@ -144,6 +150,13 @@ class Run:
                 attribute = field.attribute
                 if attribute is not None:
                     value = getattr(source, attribute)
+                elif field.direct is not None:
+                    value = field.direct(source)
+                    if self.is_awaitable(value):
+                        path = Path(frame.path, key, type_name)
+                        target[key] = None
+                        self.pending.append((value, self.later(field, frame, target, path)))
+                        continue
                 else:
                     path = Path(frame.path, key, type_name)
                     if field.args_error is not None:
@@ -249,8 +262,17 @@ class Run:
                     raise GraphQLError(
                         f"Expected value of type '{gql_type}' but got: {value!r}.", field.nodes
                     )
+            frame = Frame(path, holder, key, nullable, parent)
+            if plan.partial is not None:
+                try:
+                    started = plan.partial(value)
+                except Exception:
+                    pass
+                else:
+                    self.exec_object(plan, value, started, frame, plan.rest)
+                    return started
             target: dict[str, Any] = {}
-            self.exec_object(plan, value, target, Frame(path, holder, key, nullable, parent))
+            self.exec_object(plan, value, target, frame)
             return target
         assert kind == LIST
         return self.complete_list(completion, field, value, path, parent, holder, key, nullable)
@@ -274,12 +296,22 @@ class Run:
         inner = completion.inner
         assert inner is not None
         items = value if isinstance(value, list) else list(value)
+        base = inner.inner if inner.kind == NON_NULL else inner
+        row = base.object_plan.row if base is not None and base.object_plan is not None else None
+        if row is not None:
+            memo = ROWS.get(row, items)
+            if memo is not None:
+                return memo
         fast = _fast_items(inner)
         if fast is not None:
             try:
-                return fast(items)
+                completed = fast(items)
             except Exception:
                 pass
+            else:
+                if row is not None:
+                    ROWS.put(row, items, completed)
+                return completed
         out: list[Any] = [None] * len(items)
         frame = Frame(path, holder, key, nullable, parent)
         self.fill(inner, field, items, 0, out, frame, resumed=False)

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Annotated, cast
 import strawberry
 
 from f1graph.analysis.stints import stint_for_lap
+from f1graph.execution import immutable
 from f1graph.openf1 import STINTS
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import LapAnalysisFields
 from f1graph.schema.common import loaders
+from f1graph.schema.scalars import SegmentCodes
 from f1graph.schema.session_data import session_drivers
 from f1graph.schema.telemetry import LapTelemetryFields
 
@@ -48,12 +50,21 @@ def segment_status(code: int | None) -> SegmentStatus:
     return _BY_CODE.get(code, SegmentStatus.UNKNOWN)
 
 
+@immutable  # built once per lap record and never changed: its completions may be reused
 @strawberry.type(description="One mini-sector of a lap, with its colour code.")
 class Segment:
     sector: int = strawberry.field(description="The sector, 1 to 3.")
     index: int = strawberry.field(description="The mini-sector's position in its sector, from 0.")
     code: int | None = strawberry.field(description="The raw code OpenF1 sent (null: none).")
     status: SegmentStatus = strawberry.field(description="What the code means.")
+
+
+# A lap's segments, built once per lap record: records are immutable and shared by every
+# request until their dataset is refreshed, when new records (new ids) take their place. The
+# entry holds its record, so an id is not reused while it is cached; emptied when it reaches
+# about 40 races of laps (a plain dict: this runs once per lap of every answer).
+_SEGMENTS: dict[int, tuple[object, list[Segment]]] = {}
+_SEGMENTS_MAX = 50_000
 
 
 @strawberry.type(description="One lap of one driver, as OpenF1 timed it.")
@@ -77,28 +88,35 @@ class Lap(LapAnalysisFields, LapTelemetryFields):
     is_pit_out_lap: bool | None = strawberry.field(
         description="Whether the lap started in the pit lane."
     )
-    segments_sector_1: list[int | None] | None = strawberry.field(
+    segments_sector_1: SegmentCodes | None = strawberry.field(
         description="Raw mini-sector codes of sector 1."
     )
-    segments_sector_2: list[int | None] | None = strawberry.field(
+    segments_sector_2: SegmentCodes | None = strawberry.field(
         description="Raw mini-sector codes of sector 2."
     )
-    segments_sector_3: list[int | None] | None = strawberry.field(
+    segments_sector_3: SegmentCodes | None = strawberry.field(
         description="Raw mini-sector codes of sector 3."
     )
 
     @strawberry.field(description="Every mini-sector of the lap, sector by sector, decoded.")
     def segments(self) -> list[Segment]:
+        found = _SEGMENTS.get(id(self))
+        if found is not None and found[0] is self:
+            return found[1]
         out: list[Segment] = []
         for sector, codes in (
             (1, self.segments_sector_1),
             (2, self.segments_sector_2),
             (3, self.segments_sector_3),
         ):
-            for index, code in enumerate(codes or ()):
+            # the record's list of codes (SegmentCodes is how the graph carries it)
+            for index, code in enumerate(cast("list[int | None]", codes or [])):
                 out.append(
                     Segment(sector=sector, index=index, code=code, status=segment_status(code))
                 )
+        if len(_SEGMENTS) >= _SEGMENTS_MAX:
+            _SEGMENTS.clear()
+        _SEGMENTS[id(self)] = (self, out)
         return out
 
     @strawberry.field(description="The driver who ran the lap.")

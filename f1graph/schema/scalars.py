@@ -20,6 +20,7 @@ IntArray = NewType("IntArray", object)
 FloatArray = NewType("FloatArray", object)
 BoolArray = NewType("BoolArray", object)
 DateTimeArray = NewType("DateTimeArray", object)
+SegmentCodes = NewType("SegmentCodes", object)
 
 # Naive datetime64 values are UTC: written as OpenF1 writes dates, "...T18:03:11.769000+00:00".
 JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NAIVE_UTC
@@ -40,6 +41,11 @@ def _array(value: object) -> object:
     if isinstance(value, np.ndarray):
         return value if value.flags.c_contiguous else np.ascontiguousarray(value)
     return list(value)  # type: ignore[call-overload]
+
+
+def _codes(value: object) -> object:
+    # the record's own list (never mutated): written by the encoder, not copied
+    return value if type(value) is list else list(value)  # type: ignore[call-overload]
 
 
 def _dates(value: object) -> object:
@@ -75,6 +81,15 @@ SCALAR_MAP: dict[object, Any] = {
         description="A list of booleans, one per sample, carried as one value.",
         serialize=_array,
         parse_value=_parse_list(bool),
+    ),
+    SegmentCodes: strawberry.scalar(
+        name="SegmentCodes",
+        description=(
+            "A sector's raw mini-sector codes in order, as a list of integers carried as one "
+            "value; an item is null where OpenF1 recorded no code."
+        ),
+        serialize=_codes,
+        parse_value=_parse_list(int),
     ),
     DateTimeArray: strawberry.scalar(
         name="DateTimeArray",
