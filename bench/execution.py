@@ -85,22 +85,27 @@ def gateway(fake_url: str, executor: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-async def post(client: httpx.AsyncClient, url: str, query: str) -> bytes:
-    response = await client.post(f"{url}/graphql", json={"query": query, "variables": {"k": RACE}})
+async def post(client: httpx.AsyncClient, url: str, query: str, encoding: str = "gzip") -> bytes:
+    response = await client.post(
+        f"{url}/graphql",
+        json={"query": query, "variables": {"k": RACE}},
+        headers={"accept-encoding": encoding},
+    )
     response.raise_for_status()
     body = response.content
     assert b'"errors"' not in body[:200], body[:500]
     return body
 
 
-async def timed(url: str, query: str, runs: int) -> tuple[float, bytes]:
-    """Median wall time [ms] of ``runs`` sequential requests, and the last answer."""
+async def timed(url: str, query: str, runs: int, encoding: str = "identity") -> tuple[float, bytes]:
+    """Median wall time [ms] of ``runs`` sequential requests (the answer not compressed unless
+    ``encoding`` asks), and the last answer."""
     async with httpx.AsyncClient(timeout=300) as client:
-        body = await post(client, url, query)
+        body = await post(client, url, query, encoding)
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            body = await post(client, url, query)
+            body = await post(client, url, query, encoding)
             times.append((time.perf_counter() - started) * 1000)
     return (statistics.median(times) if times else 0.0), body
 
@@ -130,13 +135,17 @@ async def healthz_under_load(url: str, rounds: int = 3) -> tuple[float, float, i
     return p99, ordered[-1], len(ordered)
 
 
-def upstream(fake: FakeOpenF1, url: str) -> dict[str, int]:
-    """Upstream requests of each bench query on a cold gateway, query by query."""
+def upstream(fake: FakeOpenF1, fake_url: str, executor: str) -> dict[str, int]:
+    """Upstream requests of each bench query on a gateway of its own (cold), and then warm."""
     counts = {}
     for name, query in QUERIES.items():
-        fake.reset()
-        asyncio.run(timed(url, query, 0))
-        counts[name] = sum(fake.counts.values())
+        with gateway(fake_url, executor) as url:
+            fake.reset()
+            asyncio.run(timed(url, query, 0))
+            counts[f"{name}, cold"] = sum(fake.counts.values())
+            fake.reset()
+            asyncio.run(timed(url, query, 0))
+            counts[f"{name}, warm"] = sum(fake.counts.values())
     return counts
 
 
@@ -150,15 +159,16 @@ def main() -> None:
     figures: dict[str, dict[str, Any]] = {}
     with serve_in_thread(fake) as fake_url:
         for executor in ("plan", "standard"):
+            out: dict[str, Any] = {"upstream": upstream(fake, fake_url, executor)}
             with gateway(fake_url, executor) as url:
-                counts = upstream(fake, url)
-                out: dict[str, Any] = {"upstream": counts}
                 for name, query in QUERIES.items():
                     out[name] = asyncio.run(timed(url, query, RUNS))
+                    out[f"{name} gzip"] = asyncio.run(timed(url, query, RUNS, "gzip"))
                 out["healthz"] = asyncio.run(healthz_under_load(url))
                 figures[executor] = out
     plan, standard = figures["plan"], figures["standard"]
     print(f"f1graph execution benchmark (session {RACE}, warm, recorded data, loopback HTTP)")
+    print(f"F1GRAPH_GC_SETTLE={os.environ.get('F1GRAPH_GC_SETTLE', '1 (the serve default)')}")
     for name in QUERIES:
         median, body = plan[name]
         floor = floor_ms(body)
@@ -166,6 +176,9 @@ def main() -> None:
         report(f"{name}: compiled plan, median", median, "ms")
         report(f"{name}: orjson.dumps of the answer, median", floor, "ms")
         report(f"{name}: ratio plan / orjson.dumps", median / floor, "x")
+        gzipped = plan[f"{name} gzip"][0]
+        report(f"{name}: compiled plan, gzip (level 1) asked for, median", gzipped, "ms")
+        report(f"{name}: ratio plan with gzip / orjson.dumps", gzipped / floor, "x")
         report(f"{name}: graphql-core standard executor, median", standard[name][0], "ms")
         report(f"{name}: ratio graphql-core / orjson.dumps", standard[name][0] / floor, "x")
         report(f"{name}: speed-up of the plan over graphql-core", standard[name][0] / median, "x")
@@ -177,10 +190,9 @@ def main() -> None:
             f"/healthz p99 under {LOAD} design-card queries, {executor} ({polls} polls)", p99, "ms"
         )
         report(f"/healthz worst under {LOAD} design-card queries, {executor}", worst, "ms")
-    for name in QUERIES:
-        a, b = plan["upstream"][name], standard["upstream"][name]
-        report(f"upstream requests, {name}, cold: plan", a)
-        report(f"upstream requests, {name}, cold: graphql-core", b)
+    for name in plan["upstream"]:
+        report(f"upstream requests, {name}: plan", plan["upstream"][name])
+        report(f"upstream requests, {name}: graphql-core", standard["upstream"][name])
     unchanged = plan["upstream"] == standard["upstream"]
     report("upstream requests unchanged (1 = yes)", float(unchanged))
 

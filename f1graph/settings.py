@@ -90,6 +90,9 @@ class Settings:
     log_level: str = "INFO"
     slow_query_s: float = 1.0  # requests slower than this are logged as slow_request events
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call /graphql and /api/v1
+    # seconds between two looks for a full garbage collection whose survivors to freeze
+    # (f1graph/execution/collector.py); 0: never. `f1graph serve` defaults it to 1.
+    gc_settle_s: float = 0.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -158,6 +161,7 @@ class Settings:
             log_level=read("LOG_LEVEL", _log_level, d.log_level),
             slow_query_s=read("SLOW_QUERY", _positive_float, d.slow_query_s),
             cors_origins=read("CORS_ORIGINS", _origins, d.cors_origins),
+            gc_settle_s=read("GC_SETTLE", _non_negative_float, d.gc_settle_s),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
+        # the served process freezes its collector's survivors (README, "Execution")
+        os.environ.setdefault("F1GRAPH_GC_SETTLE", "1")
         from f1graph.web import server_options
 
         uvicorn.run(

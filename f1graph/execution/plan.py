@@ -53,7 +53,16 @@ class Unsupported(Exception):
 class Completion:
     """How a value of one (wrapped) output type is completed."""
 
-    __slots__ = ("gql_type", "inner", "kind", "leaf", "leaf_type", "object_plan")
+    __slots__ = (
+        "gql_type",
+        "inner",
+        "items_fast",
+        "items_row",
+        "kind",
+        "leaf",
+        "leaf_type",
+        "object_plan",
+    )
 
     def __init__(self, gql_type: GraphQLOutputType) -> None:
         self.gql_type = gql_type
@@ -62,6 +71,9 @@ class Completion:
         self.leaf_type: GraphQLLeafType | None = None
         self.object_plan: ObjectPlan | None = None
         self.kind = -1
+        # a list: the row of its (non-null) object items, and one comprehension for all items
+        self.items_row: Row | None = None
+        self.items_fast: Callable[[list[Any]], list[Any]] | None = None
 
 
 class FieldPlan:
@@ -252,6 +264,7 @@ class PlanBuilder:
             assert isinstance(gql_type, GraphQLList)
             completion.kind = LIST
             completion.inner = self.completion(gql_type.of_type, details)
+            _add_items(completion, completion.inner)
         elif is_leaf_type(gql_type):
             completion.kind = LEAF
             completion.leaf_type = gql_type  # type: ignore[assignment]
@@ -305,3 +318,23 @@ def _add_rows(plan: ObjectPlan) -> None:
     elif len(rest) < len(plan.fields):
         plan.partial = build_row(plan.gql_type.name, row_fields)
         plan.rest = rest
+
+
+def _add_items(completion: Completion, inner: Completion) -> None:
+    """A list's one comprehension for leaves or row objects (and the row), if it has one."""
+    item_nullable = inner.kind != NON_NULL
+    base = inner if item_nullable else inner.inner
+    assert base is not None
+    one: Callable[[Any], Any] | None = None
+    if base.kind == LEAF:
+        one = base.leaf
+    elif base.kind == OBJECT and base.object_plan is not None:
+        one = completion.items_row = base.object_plan.row
+    if one is None:
+        return
+    convert = one
+    if item_nullable:
+        completion.items_fast = lambda items: [None if v is None else convert(v) for v in items]
+    else:
+        # a None item makes ``convert`` raise (Anomaly or AttributeError): item by item then
+        completion.items_fast = lambda items: [convert(v) for v in items]

@@ -288,21 +288,23 @@ class Run:
         key: str | int,
         nullable: bool,
     ) -> list[Any]:
-        if isinstance(value, (str, bytes)) or not is_iterable(value):
+        if type(value) is list:
+            items = value
+        elif isinstance(value, (str, bytes)) or not is_iterable(value):
             raise GraphQLError(
                 "Expected Iterable, but did not find one for field"
                 f" '{field.parent_type.name}.{field.name}'."
             )
+        else:
+            items = list(value)
         inner = completion.inner
         assert inner is not None
-        items = value if isinstance(value, list) else list(value)
-        base = inner.inner if inner.kind == NON_NULL else inner
-        row = base.object_plan.row if base is not None and base.object_plan is not None else None
+        row = completion.items_row
         if row is not None:
             memo = ROWS.get(row, items)
             if memo is not None:
                 return memo
-        fast = _fast_items(inner)
+        fast = completion.items_fast
         if fast is not None:
             try:
                 completed = fast(items)
@@ -368,22 +370,3 @@ class Run:
             self.fill(inner, field, items, start, out, frame, True)
 
         return go
-
-
-def _fast_items(inner: Completion) -> Callable[[list[Any]], list[Any]] | None:
-    """One comprehension for a list of leaves or of row objects, or None."""
-    item_nullable = inner.kind != NON_NULL
-    base = inner if item_nullable else inner.inner
-    assert base is not None
-    one: Callable[[Any], Any] | None = None
-    if base.kind == LEAF:
-        one = base.leaf
-    elif base.kind == OBJECT and base.object_plan is not None:
-        one = base.object_plan.row
-    if one is None:
-        return None
-    convert = one
-    if item_nullable:
-        return lambda items: [None if v is None else convert(v) for v in items]
-    # a None item makes ``convert`` raise (Anomaly or AttributeError): item by item then
-    return lambda items: [convert(v) for v in items]

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
 from f1graph.compat import compat_mount
+from f1graph.execution import settle_every
 from f1graph.observe import configure_logging, get_logger, metrics
 from f1graph.openf1 import Source
 from f1graph.runtime import build_services
@@ -43,9 +44,16 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
         app.state.services = services = build_services(settings, source)
         metrics.breaker_state(services.breaker.state.value)
         _log_start(settings, services, app.state.graphiql_dir)
+        collector = (
+            asyncio.create_task(settle_every(settings.gc_settle_s))
+            if settings.gc_settle_s > 0
+            else None
+        )
         try:
             yield
         finally:
+            if collector is not None:
+                collector.cancel()
             await app.state.services.aclose()
             metrics.process_exited(os.getpid())
 

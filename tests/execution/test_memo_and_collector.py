@@ -1,0 +1,117 @@
+"""Completed lists of immutable records are reused; the collector's survivors are frozen."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from typing import Any
+
+import msgspec
+import strawberry
+from strawberry.extensions import ParserCache
+
+from f1graph.execution import ROWS, PlanExecutionContext, immutable, settle_every
+
+
+class Row(msgspec.Struct, frozen=True):
+    number: int
+    label: str
+
+
+@immutable
+@strawberry.type
+class Tagged:
+    tag: str
+
+
+@strawberry.type
+class Item:
+    number: int
+    label: str
+
+
+@strawberry.type
+class Mutable:
+    tag: str
+
+
+ROW_LIST = [Row(number=n, label=f"#{n}") for n in range(4)]
+TAGGED = [Tagged(tag="a"), Tagged(tag="b")]
+MUTABLE = [Mutable(tag="x")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def rows(self) -> list[Item]:
+        return ROW_LIST  # type: ignore[return-value]  # records carrying Item's fields
+
+    @strawberry.field
+    def tagged(self) -> list[Tagged]:
+        return TAGGED
+
+    @strawberry.field
+    def mutable(self) -> list[Mutable]:
+        return MUTABLE
+
+
+# parsed once per query text, as the real schema does: one plan, one row, per query
+schema = strawberry.Schema(
+    query=Query,
+    execution_context_class=PlanExecutionContext,
+    extensions=[lambda: ParserCache(maxsize=16)],
+)
+
+
+def run(query: str) -> Any:
+    result = asyncio.run(schema.execute(query))
+    assert result.errors is None
+    return result.data
+
+
+class TestCompletedLists:
+    """The same list of immutable items, asked again, answers the completion already made."""
+
+    def test_frozen_structs_are_completed_once(self) -> None:
+        first = run("{ rows { number label } }")["rows"]
+        second = run("{ rows { number label } }")["rows"]
+        assert first == [{"number": n, "label": f"#{n}"} for n in range(4)]
+        assert second is first
+
+    def test_registered_types_are_completed_once(self) -> None:
+        first = run("{ tagged { tag } }")["tagged"]
+        assert run("{ tagged { tag } }")["tagged"] is first
+        assert first == [{"tag": "a"}, {"tag": "b"}]
+
+    def test_other_selections_are_completed_apart(self) -> None:
+        both = run("{ rows { label } }")["rows"]
+        assert both == [{"label": f"#{n}"} for n in range(4)]
+
+    def test_mutable_items_are_completed_every_time(self) -> None:
+        first = run("{ mutable { tag } }")["mutable"]
+        MUTABLE[0].tag = "y"
+        try:
+            assert run("{ mutable { tag } }")["mutable"] == [{"tag": "y"}] != first
+        finally:
+            MUTABLE[0].tag = "x"
+
+    def test_the_memo_is_bounded(self) -> None:
+        assert 0 < len(ROWS.entries) <= ROWS.size
+
+
+class TestCollector:
+    """A full collection's survivors are frozen at the next look."""
+
+    async def test_survivors_of_a_full_collection_are_frozen(self) -> None:
+        task = asyncio.create_task(settle_every(0.01))
+        try:
+            await asyncio.sleep(0.02)
+            frozen_at_start = gc.get_freeze_count()
+            assert frozen_at_start > 0
+            kept = [[n] for n in range(5_000)]  # new objects that survive
+            gc.collect()
+            await asyncio.sleep(0.05)
+            assert gc.get_freeze_count() >= frozen_at_start + len(kept)
+        finally:
+            task.cancel()
+            gc.unfreeze()
