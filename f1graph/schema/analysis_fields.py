@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import strawberry
 
 from f1graph.analysis import incidents as inc
-from f1graph.analysis import intervals, laps, performance, pits, positions, race_control, stints
+from f1graph.analysis import (
+    intervals,
+    laps,
+    performance,
+    pits,
+    positions,
+    race_control,
+    running_order,
+    stints,
+)
 from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
 from f1graph.runtime import Info
 from f1graph.schema import lap_analysis_types as lt
@@ -37,6 +46,13 @@ if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
 
 T = TypeVar("T")
+RUNNING = (
+    "one running order per session, built from the position feed and completed from the laps "
+    "where the feed is silent (a car with no position rows takes the place left free, in "
+    "lap-chart order); the start is the starting grid, else position rows dated before the "
+    "start, else null. Standings, position changes, finishing positions and race progress all "
+    "read it, so they agree."
+)
 LapRef = Annotated["Lap", strawberry.lazy("f1graph.schema.lap")]
 CLEAN = (
     "A clean lap has a lap time, is not lap 1, not a pit-out or pit-in lap, was not run under "
@@ -81,16 +97,41 @@ async def _strategies(info: Info, session_key: int) -> list[stints.DriverStrateg
     return _computed(info, stints.tyre_strategies, stint_rows, red)
 
 
+async def _running_order(info: Info, session_key: int) -> running_order.RunningOrder:
+    """The session's one running order (start, standings, changes, finish, progress); when the
+    position feed is missing it is completed from the laps, and the answer says so."""
+    lap_rows, pos, grid, sessions = await asyncio.gather(
+        rows(info, "laps", session_key),
+        known_rows(info, "position", session_key),
+        starting_grid_rows(info, session_key),
+        rows(info, "sessions", session_key),
+    )
+    # empty inputs as the one shared (), so the order is reused, not rebuilt, per resolver
+    return _computed(info, _build_running_order, lap_rows, pos or (), grid or (), sessions)
+
+
+def _build_running_order(
+    lap_rows: Any, pos: Any, grid: Any, sessions: Any
+) -> running_order.RunningOrder:
+    session = sessions[0] if sessions else None
+    return running_order.RunningOrder.build(
+        lap_rows,
+        pos,
+        grid,
+        None if session is None else session.date_start,
+        session is not None and session.session_type == "Race",
+    )
+
+
 async def _performance(info: Info, session_key: int) -> list[performance.DriverPerformance]:
     ctx = await clean_lap_context(info, session_key)
-    pos, result, grid, pits_known = await asyncio.gather(
-        rows(info, "position", session_key),
+    running, result, pits_known = await asyncio.gather(
+        _running_order(info, session_key),
         rows(info, "session_result", session_key),
-        starting_grid_rows(info, session_key),
         known_rows(info, "pit", session_key),
     )
     return _computed(
-        info, performance.driver_performance, ctx, pos, result, grid, pits_known is not None
+        info, performance.driver_performance, ctx, running, result, pits_known is not None
     )
 
 
@@ -120,17 +161,15 @@ class SessionAnalysisFields:
         ctx = await clean_lap_context(info, self.session_key)
         return as_graph(lt.DriverLapAnalysis, _computed(info, laps.lap_analysis, ctx))
 
-    @strawberry.field(
-        description="The running order at an instant: each driver's latest position and "
-        "interval at or before it, by position."
-    )
+    @strawberry.field(description="The running order at an instant, by position: " + RUNNING)
     async def standings(
         self, info: Info, at: Annotated[datetime, arg("The instant (UTC).")]
     ) -> list[rt.Standing]:
-        pos, gaps = await asyncio.gather(
-            rows(info, "position", self.session_key), rows(info, "intervals", self.session_key)
+        running, gaps = await asyncio.gather(
+            _running_order(info, self.session_key), rows(info, "intervals", self.session_key)
         )
-        return as_graph(rt.Standing, intervals.standings(pos, gaps, utc(at)))
+        latest = _computed(info, intervals.LatestRows.of, gaps)
+        return as_graph(rt.Standing, intervals.standings(running, latest, utc(at)))
 
     @strawberry.field(
         description="Per driver: gaps to the car ahead and to the leader (races only)." + UNKNOWN
@@ -142,21 +181,22 @@ class SessionAnalysisFields:
         return as_graph(rt.GapAnalysis, _computed(info, intervals.gap_analysis, gaps))
 
     @strawberry.field(
-        description="Per driver: start (grid, else first position), finish, places gained, "
-        "every change."
+        description="Per driver: start, finish, places gained and every change of place, "
+        "from the running order: " + RUNNING
     )
     async def position_changes(self, info: Info) -> list[rt.DriverPositions]:
-        pos, grid = await asyncio.gather(
-            rows(info, "position", self.session_key), starting_grid_rows(info, self.session_key)
-        )
-        return as_graph(rt.DriverPositions, _computed(info, positions.position_changes, pos, grid))
+        running = await _running_order(info, self.session_key)
+        return as_graph(rt.DriverPositions, _computed(info, positions.position_changes, running))
 
-    @strawberry.field(description="Lap by lap: the order cars completed the lap, and the leader.")
+    @strawberry.field(
+        description="Lap by lap: every car that completed the lap, by its place in the running "
+        "order when it completed it; the leader is the first. " + RUNNING
+    )
     async def race_progress(self, info: Info) -> list[rt.LapProgress]:
-        lap_rows, pos = await asyncio.gather(
-            rows(info, "laps", self.session_key), rows(info, "position", self.session_key)
+        running = await _running_order(info, self.session_key)
+        return as_graph(
+            rt.LapProgress, _computed(info, running_order.RunningOrder.progress, running)
         )
-        return as_graph(rt.LapProgress, _computed(info, positions.race_progress, lap_rows, pos))
 
     @strawberry.field(
         description="SC and VSC periods from race-control messages; one still open at the "

@@ -26,11 +26,16 @@ class Gap:
 
 @strawberry.type(description="One car in the running order at an instant.")
 class Standing:
-    position: int | None = F(description="The position.")
+    position: int | None = F(
+        description="The place in the running order (null for a car known only from intervals)."
+    )
     driver_number: int = F(description="The driver's car number.")
     interval: Gap | None = F(description="To the car ahead (races only).")
     gap_to_leader: Gap | None = F(description="To the leader (races only).")
-    position_date: datetime | None = F(description="When that position took effect.")
+    position_date: datetime | None = F(
+        description="When the position row it rests on was filed; null when the place was "
+        "completed from the laps (the feed silent for the car)."
+    )
     interval_date: datetime | None = F(description="When that gap was measured.")
 
 
@@ -62,19 +67,29 @@ class PositionChange:
 @strawberry.type(description="A driver's positions over the session.")
 class DriverPositions:
     driver_number: int = F(description="The driver's car number.")
-    start_position: int | None = F(description="The grid slot when known, else first position.")
+    start_position: int | None = F(
+        description="The grid slot, else (races) the last position row dated before the start; "
+        "null when neither is known (never the first position change)."
+    )
     start_from_grid: bool = F(description="Whether the start came from the starting grid.")
-    finish_position: int | None = F(description="The last position.")
+    finish_position: int | None = F(
+        description="The place in the running order after the last position row and lap."
+    )
     places_gained: int | None = F(description="Start minus finish: positive is forward.")
-    changes: list[PositionChange] = F(description="Every change, in time order.")
+    changes: list[PositionChange] = F(
+        description="Every change of place in the running order from the start on, in time order."
+    )
 
 
 @strawberry.type(description="A car at the end of a lap.")
 class LapOrderEntry:
-    position: int = F(description="Order of crossing the line at the end of the lap.")
+    position: int = F(description="The car's place in the running order when it completed the lap.")
     driver_number: int = F(description="The driver's car number.")
     completed_at: datetime = F(description="When the car completed the lap.")
-    reported_position: int | None = F(description="OpenF1's position feed at that moment.")
+    reported_position: int | None = F(
+        description="OpenF1's position feed's own last row for the car at that moment (null "
+        "when the feed has none)."
+    )
 
 
 @strawberry.type(description="The order at the end of one lap.")
