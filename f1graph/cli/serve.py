@@ -2,7 +2,8 @@
 
 A port in use or an unreachable Redis is one line and exit code 2. With ``--workers N`` above 1
 the metrics of every worker go to ``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary directory
-when unset, removed on exit), so any worker's ``/metrics`` shows them all.
+when unset, removed on exit), so any worker's ``/metrics`` shows them all. A directory named by
+the variable is used as it is (empty it between deployments, as prometheus-client asks).
 """
 
 from __future__ import annotations
@@ -90,11 +91,8 @@ def _redis_problem(url: str | None) -> str | None:
 def _metrics_dir(workers: int) -> Path | None:
     """Prepare the multi-process metrics directory; return it when made here (to remove)."""
     named = os.environ.get(MULTIPROC_ENV)
-    if named:
-        directory = Path(named)
-        directory.mkdir(parents=True, exist_ok=True)
-        for stale in directory.glob("*.db"):  # a previous run's values would add up
-            stale.unlink(missing_ok=True)
+    if named:  # shared on purpose (several servers of one host): never wiped here
+        Path(named).mkdir(parents=True, exist_ok=True)
         return None
     if workers == 1:
         return None

@@ -60,7 +60,7 @@ class TestVersionAndHelp:
         code, out, _ = run([command, "--help"], capsys)
         assert code == 0
         assert all(name in out for name in names), out
-        assert f"example:\n  " in out and f"f1graph {command}" in out.split("example:")[1]
+        assert "example:\n  " in out and f"f1graph {command}" in out.split("example:")[1]
 
 
 class TestOneLineErrors:
