@@ -27,6 +27,7 @@ The access rules are settings too, all off by default (:mod:`f1graph.access` app
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -57,7 +58,12 @@ class Settings:
     rate_per_second: int = 3
     rate_per_minute: int = 30
     connect_timeout_s: float = 5.0
-    read_timeout_s: float = 30.0
+    read_timeout_s: float = 8.0  # one upstream try, body included
+    request_timeout_s: float = 10.0  # one client request, upstream retries included
+    max_stale_s: float = 3600.0  # how long past fresh an entry is answered at once
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
+    openf1_username: str | None = None  # an OpenF1 account, for live sessions
+    openf1_password: str | None = field(default=None, repr=False)
     retries: int = 4
     breaker_failures: int = 5
     breaker_reset_s: float = 30.0
@@ -69,6 +75,15 @@ class Settings:
     api_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     admin_keys: frozenset[str] = frozenset()
     client_rate_per_minute: int = 0
+    # query limits, checked before execution (f1graph/limits/); 0 turns a per-client one off
+    max_body_bytes: int = 1_048_576
+    max_tokens: int = 5_000
+    max_depth: int = 20
+    max_aliases: int = 30
+    max_list_items: int = 30
+    max_cost: int = 1_000_000
+    client_cost_per_minute: int = 5_000_000
+    max_upstream_requests: int = 2_000
     # operating the service (web/graphiql.py, observe/)
     graphiql_dir: Path | None = None  # GraphiQL's npm assets; None: the checkout's graphiql/
     log_format: str = "text"  # or json: one object a line
@@ -91,6 +106,13 @@ class Settings:
             except (ValueError, TypeError) as exc:
                 raise ConfigError(f"F1GRAPH_{name}={raw!r} is invalid: {exc}") from None
 
+        username = read("OPENF1_USERNAME", str, d.openf1_username)
+        password = read("OPENF1_PASSWORD", str, d.openf1_password)
+        if (username is None) != (password is None):
+            raise ConfigError(
+                "F1GRAPH_OPENF1_USERNAME and F1GRAPH_OPENF1_PASSWORD go together: "
+                "set both (an OpenF1 account) or neither."
+            )
         return cls(
             openf1_url=read("OPENF1_URL", _url, d.openf1_url),
             source=read("SOURCE", _directory, d.source),
@@ -102,6 +124,11 @@ class Settings:
             rate_per_minute=read("RATE_PER_MINUTE", _positive_int, d.rate_per_minute),
             connect_timeout_s=read("CONNECT_TIMEOUT", _positive_float, d.connect_timeout_s),
             read_timeout_s=read("READ_TIMEOUT", _positive_float, d.read_timeout_s),
+            request_timeout_s=read("REQUEST_TIMEOUT", _positive_float, d.request_timeout_s),
+            max_stale_s=read("MAX_STALE", _non_negative_float, d.max_stale_s),
+            trusted_proxies=read("TRUSTED_PROXIES", _addresses, d.trusted_proxies),
+            openf1_username=username,
+            openf1_password=password,
             retries=read("RETRIES", _non_negative_int, d.retries),
             breaker_failures=read("BREAKER_FAILURES", _positive_int, d.breaker_failures),
             breaker_reset_s=read("BREAKER_RESET", _positive_float, d.breaker_reset_s),
@@ -114,6 +141,18 @@ class Settings:
             api_keys=parse_api_keys(env.get(API_KEYS, "")),
             admin_keys=parse_admin_keys(env.get(ADMIN_KEYS, "")),
             client_rate_per_minute=parse_rate(env.get(CLIENT_RATE, "")),
+            max_body_bytes=read("MAX_BODY_BYTES", _positive_int, d.max_body_bytes),
+            max_tokens=read("MAX_TOKENS", _positive_int, d.max_tokens),
+            max_depth=read("MAX_DEPTH", _positive_int, d.max_depth),
+            max_aliases=read("MAX_ALIASES", _non_negative_int, d.max_aliases),
+            max_list_items=read("MAX_LIST_ITEMS", _positive_int, d.max_list_items),
+            max_cost=read("MAX_COST", _positive_int, d.max_cost),
+            client_cost_per_minute=read(
+                "CLIENT_COST_PER_MINUTE", _non_negative_int, d.client_cost_per_minute
+            ),
+            max_upstream_requests=read(
+                "MAX_UPSTREAM_REQUESTS", _positive_int, d.max_upstream_requests
+            ),
             graphiql_dir=read("GRAPHIQL_DIR", _directory, d.graphiql_dir),
             log_format=read("LOG_FORMAT", _log_format, d.log_format),
             log_level=read("LOG_LEVEL", _log_level, d.log_level),
@@ -203,6 +242,22 @@ def _positive_float(raw: str) -> float:
     value = float(raw)
     if not value > 0:
         raise ValueError("expected a number above 0")
+    return value
+
+
+def _addresses(raw: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks (``10.0.0.1,172.16.0.0/12``), or ``*``."""
+    out = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for part in out:
+        if part != "*":
+            ipaddress.ip_network(part, strict=False)  # ValueError names the bad one
+    return out
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0:
+        raise ValueError("expected a number of 0 or more")
     return value
 
 

@@ -59,7 +59,8 @@ async def preload(
     try:
         if not await services.cache.backend.ping():
             print(
-                f"{prog}: Redis at F1GRAPH_REDIS_URL={settings.redis_url} is not answering.",
+                f"{prog}: Redis at {settings.redis_url} cannot be reached, so there is no "
+                "shared cache to warm. Start it (or fix F1GRAPH_REDIS_URL) and run this again.",
                 file=out,
             )
             return 2
@@ -119,6 +120,14 @@ async def record(
         print(f"{prog}: {problem}", file=out)
         return 2
     services = build_services(settings)
+    if not await services.cache.backend.ping():
+        await services.aclose()
+        print(
+            f"f1graph preload: Redis at {settings.redis_url} cannot be reached, so there is no "
+            "shared cache to warm. Start it (or fix F1GRAPH_REDIS_URL) and run this again.",
+            file=out,
+        )
+        return 2
     bars = Bars(out)
     try:
         for key in session_keys:  # every session exists before anything is written

@@ -38,6 +38,8 @@ def serve(settings: Settings, workers: int) -> int:
     configure_logging(settings.log_format, settings.log_level)
     import uvicorn
 
+    from f1graph.web import server_options
+
     try:
         uvicorn.run(
             "f1graph.web.app:create_app",
@@ -45,12 +47,14 @@ def serve(settings: Settings, workers: int) -> int:
             host=settings.host,
             port=settings.port,
             workers=workers,
-            loop="asyncio",
-            http="h11",
-            ws="websockets-sansio",
-            log_level=settings.log_level.lower(),
-            log_config=None,  # f1graph's structlog set-up, in every worker
-            access_log=False,  # one `request` line per request instead
+            **(
+                server_options(settings)
+                | {
+                    "log_level": settings.log_level.lower(),
+                    "log_config": None,  # f1graph's structlog set-up, in every worker
+                    "access_log": False,  # one `request` line per request instead
+                }
+            ),
         )
     finally:
         if made is not None:
@@ -82,7 +86,7 @@ def _redis_problem(url: str | None) -> str | None:
     try:
         client.ping()
     except (RedisError, OSError) as exc:
-        return f"Redis at F1GRAPH_REDIS_URL={url} is not answering ({exc})."
+        return f"Redis at {url} cannot be reached ({exc}). Start it (or fix F1GRAPH_REDIS_URL)."
     finally:
         client.close()
     return None

@@ -108,7 +108,7 @@ class TestOneLineErrors:
         for argv in (["preload", "11253"], ["serve"]):
             code, _, err = run(argv, capsys)
             assert code == 2 and len(err.splitlines()) == 1, err
-            assert DEAD_REDIS in err and "not answering" in err
+            assert DEAD_REDIS in err and "cannot be reached" in err
 
     def test_unwritable_schema_out(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
