@@ -365,7 +365,7 @@ class Datasets:
         self, endpoint: str, session_key: int, rows: list[Any]
     ) -> datetime | None:
         if endpoint == "sessions":
-            return rows[0].date_end if rows else None  # type: ignore[no-any-return]
+            return rows[0].date_end if rows else None
         try:
             return await self.session_end(session_key)
         except UpstreamError:
