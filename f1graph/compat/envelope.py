@@ -90,6 +90,21 @@ def from_error(error: F1GraphError, path: str) -> Response:
     return failure(error.status, message, path, headers)
 
 
+def loading(message: str, path: str, retry_after_s: float, progress: object) -> Response:
+    """503 ``SESSION_LOADING`` with ``Retry-After``: the data is being loaded in the
+    background (``loading``: how far each load got)."""
+    body = {
+        "statusCode": 503,
+        "error": "SESSION_LOADING",
+        "message": message,
+        "path": path,
+        "timestamp": now_iso(),
+        "retryAfter": round(retry_after_s),
+        "loading": progress,
+    }
+    return _json(body, 503, {"Retry-After": str(max(1, round(retry_after_s)))})
+
+
 def from_code(code: str | None, message: str, path: str) -> Response:
     """The error envelope for a GraphQL error's ``extensions.code``."""
     status = STATUS_BY_CODE.get(code or "", 500)
