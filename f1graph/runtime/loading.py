@@ -93,6 +93,13 @@ class Loads:
                     out.append(load)
         return out
 
+    async def aclose(self) -> None:
+        """Stop every load (the app is shutting down: the clients they use are closing)."""
+        tasks = [load.task for load in self._loads.values() if load.task is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def retry_after_s(self, loads: list[Load]) -> float:
         """When to ask again: the requests left at the background's share of the budget."""
         per_minute = max(1, self.services.settings.rate_per_minute // 2)
