@@ -95,6 +95,18 @@ def from_error(error: F1GraphError, path: str) -> Response:
     return failure(error.status, message, path, headers)
 
 
+def too_large(message: str, path: str) -> Response:
+    """413 for a body past ``F1GRAPH_MAX_BODY_BYTES``, coded ``BAD_REQUEST``."""
+    body = {
+        "statusCode": 413,
+        "error": "BAD_REQUEST",
+        "message": message,
+        "path": path,
+        "timestamp": now_iso(),
+    }
+    return _json(body, 413)
+
+
 def loading(message: str, path: str, retry_after_s: float, progress: object) -> Response:
     """503 ``SESSION_LOADING`` with ``Retry-After``: the data is being loaded in the
     background (``loading``: how far each load got)."""

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from f1graph.errors import F1GraphError
-from f1graph.openf1 import SESSION_DATASETS
+from f1graph.errors import F1GraphError, SessionLoadingError
+from f1graph.openf1 import ENDPOINTS, SESSION_DATASETS
 from f1graph.openf1.allowance import ALLOWANCE, BACKGROUND, Wanted
 
 if TYPE_CHECKING:
@@ -125,13 +125,18 @@ class Loads:
     async def _datasets(self, load: Load) -> None:
         datasets = self.services.datasets
         load.total = len(SESSION_DATASETS) + 1
-        await datasets.get("sessions", load.session_key)
+        await datasets.get(ENDPOINTS["sessions"], load.session_key)
         load.done = 1
         for endpoint in SESSION_DATASETS:
-            try:
-                await datasets.get(endpoint, load.session_key)
-            except F1GraphError as error:
-                log.info("background load of %s: %s", endpoint, error.message)
+            for _attempt in range(2):  # again if it joined a request's fetch that was refused
+                try:
+                    await datasets.get(ENDPOINTS[endpoint], load.session_key)
+                    break
+                except SessionLoadingError:
+                    continue
+                except F1GraphError as error:
+                    log.info("background load of %s: %s", endpoint, error.message)
+                    break
             load.done += 1
 
     async def _telemetry(self, load: Load) -> None:

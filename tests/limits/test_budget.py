@@ -76,7 +76,7 @@ class TestRequestShare:
                 assert ext["loading"][0]["loading"] == "datasets"
                 assert "this request's share of the OpenF1 budget" in loading[0]["message"]
                 answered = [k for k, v in (first["data"]["session"] or {}).items() if v]
-                assert 0 < len(answered) < 6  # what fitted in the share is answered
+                assert 0 < len(answered) < 6, first  # what fitted in the share is answered
                 whole = await until_whole(client, DATASETS % RACE)
         assert len(whole["data"]["session"]["laps"]) == 1108
         for endpoint in ("drivers", "laps", "stints", "pit", "position", "weather"):
