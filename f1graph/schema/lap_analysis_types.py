@@ -84,7 +84,7 @@ class DriverLapAnalysis(Presents[laps_analysis.DriverLapAnalysis]):
 
 
 @strawberry.type(description="One stint of a strategy: compound and lap range.")
-class StrategyStint(Presents[stints_analysis.StintSummary]):
+class StrategyStint(Presents[stints_analysis.StrategyStint]):
     stint_number: int = F(description="The stint's number, from 1.")
     compound: str | None = F(description="The compound.")
     lap_start: int | None = F(description="First lap.")
@@ -147,7 +147,7 @@ class CompoundPerformance(Presents[stints_analysis.CompoundPerformance]):
 
 
 @strawberry.type(description="One pit stop, with lane and stationary times.")
-class PitStopSummary(Presents[pits_analysis.PitStop]):
+class PitStopSummary(Presents[pits_analysis.PitStopSummary]):
     date: datetime = F(description="Pit entry (UTC).")
     driver_number: int = F(description="The driver's car number.")
     name_acronym: str | None = F(description="The driver's acronym.")
