@@ -267,8 +267,8 @@ class PlanBuilder:
             _add_items(completion, completion.inner)
         elif is_leaf_type(gql_type):
             completion.kind = LEAF
-            completion.leaf_type = gql_type  # type: ignore[assignment]
-            completion.leaf = fast_leaf(gql_type)  # type: ignore[arg-type]
+            completion.leaf_type = gql_type
+            completion.leaf = fast_leaf(gql_type)
         elif is_object_type(gql_type):
             assert isinstance(gql_type, GraphQLObjectType)
             completion.kind = OBJECT
