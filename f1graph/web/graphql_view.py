@@ -18,7 +18,7 @@ from f1graph.errors import F1GraphError
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
 from f1graph.web.graphiql import graphiql_page
-from f1graph.web.guard import admit_websocket, refusal
+from f1graph.web.guard import admit_websocket, limited_body, refusal
 from f1graph.web.http_errors import check_request_data, coded_refusal
 from f1graph.web.observability import current_request, operation_name
 from f1graph.web.ws_errors import CodedGraphQLWSHandler, CodedTransportWSHandler
@@ -38,12 +38,17 @@ class GraphQLView(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         response = await refusal(request)
+        if response is None and request.method == "POST":
+            services: Services = request.app.state.services
+            replay, response = await limited_body(request, services.settings.max_body_bytes)
+            if replay is not None:
+                request = Request(scope, replay)
         if response is None:
             try:
                 response = await self.run(request)
             except HTTPException as error:  # Strawberry's plain-text refusals, coded
                 response = coded_refusal(error.status_code, error.reason)
-        await response(scope, receive, send)
+        await response(scope, request.receive, send)
 
     def parse_json(self, data: str | bytes) -> Any:
         parsed = super().parse_json(data)

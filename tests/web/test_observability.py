@@ -104,7 +104,7 @@ class TestMetricsAndLog:
                 )
                 rest = await client.get("/api/v1/sessions/11253/drivers")
                 after = (await client.get("/metrics")).text
-        assert answer.json() == {"data": {"session": {"sessionName": "Race"}}}
+        assert answer.json()["data"] == {"session": {"sessionName": "Race"}}
         assert answer.headers["x-request-id"] == "req-42"
         assert re.fullmatch(r"[0-9a-f]{32}", rest.headers["x-request-id"])
 
@@ -204,6 +204,6 @@ class TestCORS:
             assert "POST" in preflight.headers["access-control-allow-methods"]
         assert post.headers["access-control-allow-origin"] == ORIGIN
         assert "x-request-id" in post.headers["access-control-expose-headers"].lower()
-        assert post.json() == {"data": {"session": {"sessionName": "Race"}}}
+        assert post.json()["data"] == {"session": {"sessionName": "Race"}}
         assert "access-control-allow-origin" not in other.headers
         assert "access-control-allow-origin" not in metrics.headers
