@@ -198,3 +198,12 @@ class TestRedisKilledMidLoad:
             assert load.failures == []
             assert load.ok > 0
             assert redis_server.keys() > 0
+            async with httpx.AsyncClient(timeout=HANG_BOUND_S) as http:
+                exposition = (await http.get(f"{url}/metrics")).text
+            assert 'f1graph_redis_down{use="cache"} 0.0' in exposition  # back
+            failures = [
+                line
+                for line in exposition.splitlines()
+                if line.startswith('f1graph_redis_failures_total{use="cache"}')
+            ]
+            assert failures and float(failures[0].split()[-1]) > 0
