@@ -49,8 +49,9 @@ async def answer(route: LegacyRoute, op: Operation, request: Request) -> Respons
         )
         if result.errors:
             first = result.errors[0]
-            code: Any = (first.extensions or {}).get("code")
-            return envelope.from_code(code, first.message, path)
+            extensions = first.extensions or {}
+            code: Any = extensions.get("code")
+            return envelope.from_code(code, first.message, path, extensions.get("retryAfter"))
         session_key = values.get(route.session_param) if route.session_param else None
         data = route.pick(result.data)
         return envelope.success(
