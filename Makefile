@@ -6,7 +6,7 @@ SRC := f1graph tests bench
 
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
-.PHONY: install venv graphiql browser run test lint typecheck schema schema-check pytest fuzz bench clean
+.PHONY: install venv graphiql browser run test lint typecheck schema schema-check pytest bench fuzz clean
 
 # everything a fresh Debian machine needs for `make run` and `make test` (Redis aside)
 install: venv graphiql browser
@@ -50,10 +50,6 @@ schema-check:
 pytest:
 	$(BIN)/pytest -q -p no:cacheprovider
 
-# the long schemathesis run against the GraphQL schema (make test runs a few examples of it)
-fuzz:
-	F1GRAPH_FUZZ_EXAMPLES=300 $(BIN)/pytest -q -p no:cacheprovider tests/test_graphql_fuzz.py
-
 bench:
 	$(BIN)/python -m bench.gateway
 	$(BIN)/python -m bench.analyses
@@ -61,6 +57,12 @@ bench:
 	$(BIN)/python -m bench.shim
 	$(BIN)/python -m bench.replay
 	$(BIN)/python -m bench.faults
+
+# the long runs: the executor's differential test, schemathesis against the GraphQL schema
+# (make test runs a few examples of each)
+fuzz:
+	F1GRAPH_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/execution/test_differential.py
+	F1GRAPH_FUZZ_EXAMPLES=300 $(BIN)/pytest -q -p no:cacheprovider tests/test_graphql_fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.data import DATA_DIR
+from tests.execution.shadow import Shadow, shadowing
 
 
 @pytest.fixture(scope="session")
@@ -12,3 +14,16 @@ def data_dir() -> Path:
     """The recorded OpenF1 data (``../shared/openf1/dev``); the suite fails without it."""
     assert (DATA_DIR / "sessions.json").exists(), f"recorded OpenF1 data not found at {DATA_DIR}"
     return DATA_DIR
+
+
+@pytest.fixture(autouse=True)
+def shadow(request: pytest.FixtureRequest) -> Iterator[Shadow | None]:
+    """Every query a test runs also runs on graphql-core's standard executor, and must answer
+    the same (data and errors): the compiled plans' differential contract. A test opts out
+    with ``@pytest.mark.no_shadow`` (it counts resolver calls, which shadowing doubles)."""
+    if request.node.get_closest_marker("no_shadow") is not None:
+        yield None
+        return
+    with shadowing() as shadow:
+        yield shadow
+    assert not shadow.differences, "\n\n".join(shadow.differences)
