@@ -7,6 +7,8 @@ import pytest
 
 from tests.data import DATA_DIR
 from tests.execution.shadow import Shadow, shadowing
+from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
+from tests.servers import serve_in_thread
 
 
 @pytest.fixture(scope="session")
@@ -14,6 +16,19 @@ def data_dir() -> Path:
     """The recorded OpenF1 data (``../shared/openf1/dev``); the suite fails without it."""
     assert (DATA_DIR / "sessions.json").exists(), f"recorded OpenF1 data not found at {DATA_DIR}"
     return DATA_DIR
+
+
+@pytest.fixture
+def fake() -> FakeOpenF1:
+    """A fake OpenF1 over the recorded data (fresh counts and faults for each test)."""
+    return make_fake_openf1(DATA_DIR)
+
+
+@pytest.fixture
+def fake_url(fake: FakeOpenF1) -> Iterator[str]:
+    """The fake OpenF1 served over HTTP on 127.0.0.1."""
+    with serve_in_thread(fake) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ import pytest
 
 from f1graph.settings import Settings
 from f1graph.web import create_app
-from tests.data import DATA_DIR, raw_rows
-from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
+from tests.data import raw_rows
+from tests.fake_openf1 import FakeOpenF1
 from tests.servers import UNDER_LOAD, serve_in_thread
 
 QUERY = """
@@ -22,17 +22,6 @@ QUERY = """
 } }
 """
 STATUS = {2048: "YELLOW", 2049: "GREEN", 2051: "PURPLE", 2064: "PIT_LANE", 0: "NOT_AVAILABLE"}
-
-
-@pytest.fixture
-def fake() -> FakeOpenF1:
-    return make_fake_openf1(DATA_DIR)
-
-
-@pytest.fixture
-def fake_url(fake: FakeOpenF1) -> Iterator[str]:
-    with serve_in_thread(fake) as url:
-        yield url
 
 
 def settings_for(fake_url: str) -> Settings:

@@ -19,7 +19,7 @@ from f1graph.observe import metrics
 from f1graph.openf1.redis_guard import RedisGuard
 
 
-class FailoverLimiter(MovingWindowRateLimiter):  # type: ignore[misc]
+class FailoverLimiter(MovingWindowRateLimiter):
     """A moving window in Redis, counted in this process's memory while Redis fails."""
 
     def __init__(self, shared: MovingWindowRateLimiter, guard: RedisGuard) -> None:
@@ -28,13 +28,13 @@ class FailoverLimiter(MovingWindowRateLimiter):  # type: ignore[misc]
         self.guard = guard
 
     async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
-        return await self.guard.call(  # type: ignore[no-any-return]
+        return await self.guard.call(
             lambda: self.shared.hit(item, *identifiers, cost=cost),
             lambda: super(FailoverLimiter, self).hit(item, *identifiers, cost=cost),
         )
 
     async def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
-        return await self.guard.call(  # type: ignore[no-any-return]
+        return await self.guard.call(
             lambda: self.shared.test(item, *identifiers, cost=cost),
             lambda: super(FailoverLimiter, self).test(item, *identifiers, cost=cost),
         )

@@ -5,10 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from redis.exceptions import RedisError
+
 from f1graph.access import Gate
 from f1graph.cache import Cache, make_cache
+from f1graph.cache.evictions import EvictionBus
 from f1graph.data import Datasets, Derived
 from f1graph.data.deadline import cancel_background, drain_background
+from f1graph.observe import get_logger, metrics
 from f1graph.openf1 import Source
 from f1graph.openf1.auth import OpenF1Credentials, token_url_for
 from f1graph.openf1.breaker import CircuitBreaker
@@ -18,6 +22,8 @@ from f1graph.openf1.shared_breaker import SharedBreaker
 from f1graph.replay import Registry
 from f1graph.settings import Settings
 from f1graph.telemetry import TelemetryStore
+
+log = get_logger(__name__)
 
 
 @dataclass
@@ -34,6 +40,7 @@ class Services:
     started_at: float = field(default_factory=time.time)
     telemetry: TelemetryStore = field(init=False)
     replays: Registry = field(init=False)  # the sessions loaded for replay subscribers
+    evictions: EvictionBus | None = field(init=False, default=None)  # with Redis: to peers
     gate: Gate = field(init=False)  # keys, the client rate and cost budget of every surface
 
     def __post_init__(self) -> None:
@@ -41,9 +48,40 @@ class Services:
         self.replays = Registry(self.datasets, self.telemetry)
         self.gate = Gate(self.settings)
 
+    async def start(self) -> None:
+        """Start what runs in the background (the app's lifespan calls it): with Redis, the
+        listener that hears other processes' evictions."""
+        if self.settings.redis_url and self.evictions is None:
+            bus = EvictionBus(self.settings.redis_url, self.forget_session)
+            try:
+                await bus.start()
+            except (RedisError, OSError) as exc:  # serve anyway; the cache says it is down
+                log.warning("evictions_not_shared", redis=self.settings.redis_url, error=str(exc))
+                await bus.aclose()
+                return
+            self.evictions = bus
+
+    async def evict_session(self, session_key: int) -> int:
+        """Drop every cached entry of a session, in the cache and in this process, and tell
+        the other processes to forget their copies; return the count of cache entries."""
+        dropped = await self.datasets.drop_session(session_key)
+        self.telemetry.drop_session(session_key)
+        metrics.cache_eviction("local")
+        if self.evictions is not None:
+            await self.evictions.publish(session_key)
+        return dropped
+
+    def forget_session(self, session_key: int) -> None:
+        """Another process evicted the session: forget what this one holds of it."""
+        held = self.datasets.forget_session(session_key) + self.telemetry.drop_session(session_key)
+        metrics.cache_eviction("peer")
+        log.info("eviction_from_peer", session_key=session_key, forgotten=held)
+
     async def aclose(self) -> None:
         cancel_background()  # refreshes still running would use the clients closed below
         await drain_background()
+        if self.evictions is not None:
+            await self.evictions.aclose()
         await self.source.aclose()
         await self.cache.aclose()
         if isinstance(self.breaker, SharedBreaker):

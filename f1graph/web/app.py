@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.services = services = build_services(settings, source)
+        await services.start()
         metrics.breaker_state(services.breaker.state.value)
         _log_start(settings, services, app.state.graphiql_dir)
         try:
