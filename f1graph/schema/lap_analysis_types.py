@@ -194,8 +194,13 @@ class DriverPerformance(Presents[performance_analysis.DriverPerformance]):
         description="The driver's pit-lane visits (rows in OpenF1's pit data); null when the "
         "session's pit data is unavailable (see extensions.unavailable)."
     )
-    start_position: int | None = F(description="Grid slot, else first position.")
-    finish_position: int | None = F(description="Classified position, else last position.")
+    start_position: int | None = F(
+        description="The grid slot, else (races) the last position row before the start; null "
+        "when neither is known."
+    )
+    finish_position: int | None = F(
+        description="Classified position, else the place in the running order at the end."
+    )
     places_gained: int | None = F(description="Start minus finish: positive is forward.")
     dnf: bool | None = F(description="Did not finish (session_result).")
     dns: bool | None = F(description="Did not start (session_result).")
