@@ -7,10 +7,11 @@ import gc
 from typing import Any
 
 import msgspec
+import pytest
 import strawberry
 from strawberry.extensions import ParserCache
 
-from f1graph.execution import ROWS, PlanExecutionContext, immutable, settle_every
+from f1graph.execution import ROWS, PlanExecutionContext, collector, immutable, settle_every
 
 
 class Row(msgspec.Struct, frozen=True):
@@ -100,18 +101,27 @@ class TestCompletedLists:
 
 
 class TestCollector:
-    """A full collection's survivors are frozen at the next look."""
+    """A full collection's survivors are frozen at the next look, and only then."""
 
-    async def test_survivors_of_a_full_collection_are_frozen(self) -> None:
+    def test_full_collections_are_counted(self) -> None:
+        before = collector.full_collections()
+        gc.collect()
+        assert collector.full_collections() == before + 1
+
+    async def test_survivors_of_a_full_collection_are_frozen(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls: list[str] = []
+        full = [7]
+        monkeypatch.setattr(collector.gc, "collect", lambda *_: calls.append("collect") or 0)
+        monkeypatch.setattr(collector.gc, "freeze", lambda: calls.append("freeze"))
+        monkeypatch.setattr(collector, "full_collections", lambda: full[0])
         task = asyncio.create_task(settle_every(0.01))
         try:
-            await asyncio.sleep(0.02)
-            frozen_at_start = gc.get_freeze_count()
-            assert frozen_at_start > 0
-            kept = [[n] for n in range(5_000)]  # new objects that survive
-            gc.collect()
             await asyncio.sleep(0.05)
-            assert gc.get_freeze_count() >= frozen_at_start + len(kept)
+            assert calls == ["collect", "freeze"]  # settled at start; no collection since
+            full[0] += 1
+            await asyncio.sleep(0.05)
+            assert calls == ["collect", "freeze", "freeze"]
         finally:
             task.cancel()
-            gc.unfreeze()
