@@ -56,6 +56,7 @@ bench:
 	$(BIN)/python -m bench.telemetry
 	$(BIN)/python -m bench.shim
 	$(BIN)/python -m bench.replay
+	$(BIN)/python -m bench.ops
 
 fuzz:
 	F1GRAPH_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/execution/test_differential.py
