@@ -13,7 +13,7 @@ from f1graph.access.scope import gate_of
 from f1graph.compat import envelope
 from f1graph.compat.operations import Operation, invalid_operations, operations
 from f1graph.compat.table import LegacyRoute
-from f1graph.errors import F1GraphError, UpstreamError
+from f1graph.errors import F1GraphError, SessionLoadingError, UpstreamError
 from f1graph.runtime import Context
 from f1graph.schema import schema
 
@@ -49,7 +49,11 @@ async def answer(route: LegacyRoute, op: Operation, request: Request) -> Respons
         )
         if result.errors:
             first = result.errors[0]
-            code: Any = (first.extensions or {}).get("code")
+            extensions = first.extensions or {}
+            code: Any = extensions.get("code")
+            if code == SessionLoadingError.code:
+                retry_after = float(extensions.get("retryAfter") or 10)
+                return envelope.loading(first.message, path, retry_after, extensions.get("loading"))
             return envelope.from_code(code, first.message, path)
         session_key = values.get(route.session_param) if route.session_param else None
         data = route.pick(result.data)

@@ -68,8 +68,14 @@ def moving_window(redis_url: str | None, key_prefix: str) -> MovingWindowRateLim
 class RateBudget:
     """Waits, when needed, so calls stay within ``per_second`` and ``per_minute``."""
 
-    def __init__(self, per_second: int, per_minute: int, redis_url: str | None = None) -> None:
-        self._limiter = moving_window(redis_url, "f1graph:v1:rate")
+    def __init__(
+        self,
+        per_second: int,
+        per_minute: int,
+        redis_url: str | None = None,
+        key_prefix: str = "f1graph:v1:rate",
+    ) -> None:
+        self._limiter = moving_window(redis_url, key_prefix)
         self._items = (RateLimitItemPerSecond(per_second), RateLimitItemPerMinute(per_minute))
         self.waited_s = 0.0  # total time callers spent waiting for the budget
         self.acquired = 0

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
-from f1graph.analysis import intervals, laps, stints
+from f1graph.analysis import intervals, laps, running_order, stints
 from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
-from f1graph.data import SessionView
+from f1graph.data import Analysis, SessionView
 from f1graph.data import analyses as a
 from f1graph.openf1 import INTERVALS, PIT, POSITION, RACE_CONTROL, STINTS, Endpoint
 from f1graph.runtime import Info
@@ -31,7 +31,15 @@ from f1graph.times import utc
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
 
+T = TypeVar("T")
 LapRef = Annotated["Lap", strawberry.lazy("f1graph.schema.lap")]
+RUNNING = (
+    "one running order per session, built from the position feed and completed from the laps "
+    "where the feed is silent (a car with no position rows takes the place left free, in "
+    "lap-chart order); the start is the starting grid, else position rows dated before the "
+    "start, else null. Standings, position changes, finishing positions and race progress all "
+    "read it, so they agree."
+)
 CLEAN = (
     "A clean lap has a lap time, is not lap 1, not a pit-out or pit-in lap, was not run under "
     f"SC, VSC or red flag, and is within {CLEAN_LAP_THRESHOLD:.0%} of the driver's best lap."
@@ -69,8 +77,20 @@ async def _all_known(view: SessionView, *endpoints: Endpoint[Any]) -> bool:
 
 
 async def _performance(view: SessionView) -> list[Any]:
-    await asyncio.gather(view.known(PIT), view.known(RACE_CONTROL))
+    await asyncio.gather(view.known(PIT), view.known(RACE_CONTROL), view.known(POSITION))
     return await view.get(a.PERFORMANCE)
+
+
+async def _running_order(
+    info: Info, session_key: int, analysis: Analysis[T]
+) -> tuple[running_order.RunningOrder, T]:
+    """The session's one running order and an analysis read with it; when the position feed is
+    missing the order is completed from the laps, and the answer lists ``position``."""
+    view = session_view(info, session_key)
+    running, found, _ = await asyncio.gather(
+        view.get(a.RUNNING_ORDER), view.get(analysis), view.known(POSITION)
+    )
+    return running, found
 
 
 @strawberry.type
@@ -102,16 +122,12 @@ class SessionAnalysisFields:
         found = await session_view(info, self.session_key).get(a.LAP_ANALYSIS)
         return lt.DriverLapAnalysis.many(found)
 
-    @strawberry.field(
-        description="The running order at an instant: each driver's latest position and "
-        "interval at or before it, by position."
-    )
+    @strawberry.field(description="The running order at an instant, by position: " + RUNNING)
     async def standings(
         self, info: Info, at: Annotated[datetime, arg("The instant (UTC).")]
     ) -> list[rt.Standing]:
-        view = session_view(info, self.session_key)
-        pos, gaps = await asyncio.gather(view.rows(POSITION), view.rows(INTERVALS))
-        return rt.Standing.many(intervals.standings(pos, gaps, utc(at)))
+        running, gaps = await _running_order(info, self.session_key, a.LATEST_INTERVALS)
+        return rt.Standing.many(intervals.standings(running, gaps, utc(at)))
 
     @strawberry.field(
         description="Per driver: gaps to the car ahead and to the leader (races only)." + UNKNOWN
@@ -123,16 +139,19 @@ class SessionAnalysisFields:
         return rt.GapAnalysis.many(await view.get(a.GAP_ANALYSIS))
 
     @strawberry.field(
-        description="Per driver: start (grid, else first position), finish, places gained, "
-        "every change."
+        description="Per driver: start, finish, places gained and every change of place, "
+        "from the running order: " + RUNNING
     )
     async def position_changes(self, info: Info) -> list[rt.DriverPositions]:
-        found = await session_view(info, self.session_key).get(a.POSITION_CHANGES)
+        _, found = await _running_order(info, self.session_key, a.POSITION_CHANGES)
         return rt.DriverPositions.many(found)
 
-    @strawberry.field(description="Lap by lap: the order cars completed the lap, and the leader.")
+    @strawberry.field(
+        description="Lap by lap: every car that completed the lap, by its place in the running "
+        "order when it completed it; the leader is the first. " + RUNNING
+    )
     async def race_progress(self, info: Info) -> list[rt.LapProgress]:
-        found = await session_view(info, self.session_key).get(a.RACE_PROGRESS)
+        _, found = await _running_order(info, self.session_key, a.RACE_PROGRESS)
         return rt.LapProgress.many(found)
 
     @strawberry.field(

@@ -84,7 +84,7 @@ class DriverLapAnalysis(Presents[laps_analysis.DriverLapAnalysis]):
 
 
 @strawberry.type(description="One stint of a strategy: compound and lap range.")
-class StrategyStint(Presents[stints_analysis.StintSummary]):
+class StrategyStint(Presents[stints_analysis.StrategyStint]):
     stint_number: int = F(description="The stint's number, from 1.")
     compound: str | None = F(description="The compound.")
     lap_start: int | None = F(description="First lap.")
@@ -147,7 +147,7 @@ class CompoundPerformance(Presents[stints_analysis.CompoundPerformance]):
 
 
 @strawberry.type(description="One pit stop, with lane and stationary times.")
-class PitStopSummary(Presents[pits_analysis.PitStop]):
+class PitStopSummary(Presents[pits_analysis.PitStopSummary]):
     date: datetime = F(description="Pit entry (UTC).")
     driver_number: int = F(description="The driver's car number.")
     name_acronym: str | None = F(description="The driver's acronym.")
@@ -194,8 +194,13 @@ class DriverPerformance(Presents[performance_analysis.DriverPerformance]):
         description="The driver's pit-lane visits (rows in OpenF1's pit data); null when the "
         "session's pit data is unavailable (see extensions.unavailable)."
     )
-    start_position: int | None = F(description="Grid slot, else first position.")
-    finish_position: int | None = F(description="Classified position, else last position.")
+    start_position: int | None = F(
+        description="The grid slot, else (races) the last position row before the start; null "
+        "when neither is known."
+    )
+    finish_position: int | None = F(
+        description="Classified position, else the place in the running order at the end."
+    )
     places_gained: int | None = F(description="Start minus finish: positive is forward.")
     dnf: bool | None = F(description="Did not finish (session_result).")
     dns: bool | None = F(description="Did not start (session_result).")

@@ -10,6 +10,7 @@ from f1graph.analysis import incidents as incidents_analysis
 from f1graph.analysis import intervals as intervals_analysis
 from f1graph.analysis import positions as positions_analysis
 from f1graph.analysis import race_control as race_control_analysis
+from f1graph.analysis import running_order as running_order_analysis
 from f1graph.analysis.incidents import IncidentKind
 from f1graph.analysis.race_control import TimelineKind
 from f1graph.analysis.track_status import TrackStatus
@@ -31,11 +32,16 @@ class Gap(Presents[intervals_analysis.Gap]):
 
 @strawberry.type(description="One car in the running order at an instant.")
 class Standing(Presents[intervals_analysis.Standing]):
-    position: int | None = F(description="The position.")
+    position: int | None = F(
+        description="The place in the running order (null for a car known only from intervals)."
+    )
     driver_number: int = F(description="The driver's car number.")
     interval: Gap | None = F(description="To the car ahead (races only).")
     gap_to_leader: Gap | None = F(description="To the leader (races only).")
-    position_date: datetime | None = F(description="When that position took effect.")
+    position_date: datetime | None = F(
+        description="When the position row it rests on was filed; null when the place was "
+        "completed from the laps (the feed silent for the car)."
+    )
     interval_date: datetime | None = F(description="When that gap was measured.")
 
 
@@ -54,7 +60,7 @@ class GapAnalysis(Presents[intervals_analysis.GapAnalysis]):
 
 
 @strawberry.type(description="One position change.")
-class PositionChange(Presents[positions_analysis.PositionChange]):
+class PositionChange(Presents[running_order_analysis.PositionChange]):
     date: datetime = F(description="When (UTC).")
     from_position: int = F(description="Before.")
     to_position: int = F(description="After.")
@@ -67,23 +73,33 @@ class PositionChange(Presents[positions_analysis.PositionChange]):
 @strawberry.type(description="A driver's positions over the session.")
 class DriverPositions(Presents[positions_analysis.DriverPositions]):
     driver_number: int = F(description="The driver's car number.")
-    start_position: int | None = F(description="The grid slot when known, else first position.")
+    start_position: int | None = F(
+        description="The grid slot, else (races) the last position row dated before the start; "
+        "null when neither is known (never the first position change)."
+    )
     start_from_grid: bool = F(description="Whether the start came from the starting grid.")
-    finish_position: int | None = F(description="The last position.")
+    finish_position: int | None = F(
+        description="The place in the running order after the last position row and lap."
+    )
     places_gained: int | None = F(description="Start minus finish: positive is forward.")
-    changes: list[PositionChange] = F(description="Every change, in time order.")
+    changes: list[PositionChange] = F(
+        description="Every change of place in the running order from the start on, in time order."
+    )
 
 
 @strawberry.type(description="A car at the end of a lap.")
-class LapOrderEntry(Presents[positions_analysis.LapOrderEntry]):
-    position: int = F(description="Order of crossing the line at the end of the lap.")
+class LapOrderEntry(Presents[running_order_analysis.LapPlace]):
+    position: int = F(description="The car's place in the running order when it completed the lap.")
     driver_number: int = F(description="The driver's car number.")
     completed_at: datetime = F(description="When the car completed the lap.")
-    reported_position: int | None = F(description="OpenF1's position feed at that moment.")
+    reported_position: int | None = F(
+        description="OpenF1's position feed's own last row for the car at that moment (null "
+        "when the feed has none)."
+    )
 
 
 @strawberry.type(description="The order at the end of one lap.")
-class LapProgress(Presents[positions_analysis.LapProgress]):
+class LapProgress(Presents[running_order_analysis.LapOrder]):
     lap_number: int = F(description="The lap.")
     leader_driver_number: int | None = F(description="Who led at its end.")
     order: list[LapOrderEntry] = F(description="The order in which cars completed it.")

@@ -103,7 +103,7 @@ class TestReplayPage:
 
 WATCH_STATES = """
 window.__states = [];
-setInterval(() => {
+window.__sample = () => {
   const b = document.body, note = document.getElementById("loading");
   if (!b || !b.dataset.state) return;
   const last = window.__states[window.__states.length - 1];
@@ -115,7 +115,8 @@ setInterval(() => {
       events: window.f1replay ? window.f1replay.events : 0,
     });
   }
-}, 2);
+};
+setInterval(window.__sample, 2);
 """
 
 
@@ -127,7 +128,7 @@ class TestLoadingState:
         await page.add_init_script(WATCH_STATES)
         await page.goto(f"{base_url}/replay?session=11253&speed=300&from={FROM}&to={TO}&autoplay=1")
         await page.wait_for_function("document.body.dataset.state === 'ended'", timeout=60_000)
-        states = await page.evaluate("window.__states")
+        states = await page.evaluate("window.__sample(), window.__states")
         assert [s["state"] for s in states] == ["idle", "loading", "playing", "ended"]
         first = states[1]
         assert first["events"] == 0 and first["status"].startswith("loading 2026")
