@@ -54,7 +54,7 @@ async def answer(route: LegacyRoute, op: Operation, request: Request) -> Respons
             if code == SessionLoadingError.code:
                 retry_after = float(extensions.get("retryAfter") or 10)
                 return envelope.loading(first.message, path, retry_after, extensions.get("loading"))
-            return envelope.from_code(code, first.message, path)
+            return envelope.from_code(code, first.message, path, extensions.get("retryAfter"))
         session_key = values.get(route.session_param) if route.session_param else None
         data = route.pick(result.data)
         return envelope.success(
