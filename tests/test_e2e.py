@@ -12,8 +12,8 @@ import pytest
 
 from f1graph.settings import Settings
 from f1graph.web import create_app
-from tests.data import DATA_DIR, raw_rows
-from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
+from tests.data import raw_rows
+from tests.fake_openf1 import FakeOpenF1
 from tests.servers import serve_in_thread
 
 QUERY = """
@@ -22,17 +22,6 @@ QUERY = """
 } }
 """
 STATUS = {2048: "YELLOW", 2049: "GREEN", 2051: "PURPLE", 2064: "PIT_LANE", 0: "NOT_AVAILABLE"}
-
-
-@pytest.fixture
-def fake() -> FakeOpenF1:
-    return make_fake_openf1(DATA_DIR)
-
-
-@pytest.fixture
-def fake_url(fake: FakeOpenF1) -> Iterator[str]:
-    with serve_in_thread(fake) as url:
-        yield url
 
 
 def settings_for(fake_url: str) -> Settings:
@@ -96,7 +85,8 @@ class TestSessionQuery:
             assert cold["data"]["session"]["drivers"] == expected_answer()
             assert fake.counts == Counter({"sessions": 1, "drivers": 1, "laps": 1, "stints": 1})
             warm = await post(client, app_url, QUERY)
-            assert warm == cold
+            assert warm["data"] == cold["data"]
+            assert (cold["extensions"], warm["extensions"]) == ({"cache": "miss"}, {"cache": "hit"})
             assert sum(fake.counts.values()) == 4
 
     async def test_fifty_concurrent_cold_queries_fetch_once(
@@ -149,6 +139,9 @@ class TestErrorsOverHttp:
             )
             health = await client.get(f"{app_url}/healthz")
             ide = await client.get(f"{app_url}/graphql", headers={"accept": "text/html"})
-        assert got.json() == {"data": {"session": {"sessionName": "Qualifying"}}}
+        assert got.json() == {
+            "data": {"session": {"sessionName": "Qualifying"}},
+            "extensions": {"cache": "miss"},
+        }
         assert health.json()["status"] == "ok"
         assert "graphiql" in ide.text.lower()

@@ -14,6 +14,7 @@ from f1graph.compat.access import Access
 from f1graph.compat.operations import Operation, operations
 from f1graph.compat.table import LegacyRoute
 from f1graph.errors import F1GraphError, UpstreamError
+from f1graph.responses import Call, Produced, Responses, operation_of, request_key, rights_of
 from f1graph.runtime import Context
 from f1graph.schema import schema
 
@@ -45,17 +46,31 @@ async def answer(route: LegacyRoute, access: Access, request: Request) -> Respon
         await access.check(request)
         variables, values = route.arguments(dict(request.path_params), dict(request.query_params))
         op = _checked(route.operation)
-        context = Context(request.app.state.services)
-        result = await schema.execute(
-            op.document, variable_values=variables, operation_name=op.name, context_value=context
-        )
-        if result.errors:
-            first = result.errors[0]
-            code: Any = (first.extensions or {}).get("code")
-            return envelope.from_code(code, first.message, path)
-        session_key = values.get(route.session_param) if route.session_param else None
-        data = route.pick(result.data)
-        return envelope.success(session_key, data, stale=context.loaders.stale)
+
+        async def produce() -> Produced:
+            context = Context(request.app.state.services)
+            result = await schema.execute(
+                op.document,
+                variable_values=variables,
+                operation_name=op.name,
+                context_value=context,
+            )
+            if result.errors:
+                first = result.errors[0]
+                code: Any = (first.extensions or {}).get("code")
+                failed = envelope.from_code(code, first.message, path)
+                return Produced(failed.status_code, bytes(failed.body), False)
+            session_key = values.get(route.session_param) if route.session_param else None
+            data = route.pick(result.data)
+            stale = context.loaders.stale
+            body = envelope.success(session_key, data, stale=stale).body
+            return Produced(200, bytes(body), not stale)
+
+        front: Responses | None = getattr(request.app.state, "responses", None)
+        if front is None:
+            produced = await produce()
+            return Response(produced.body, produced.status, media_type="application/json")
+        return await front.serve(_call(route, op, variables, access, request), produce)
     except F1GraphError as error:
         if error.status >= 500 and not isinstance(error, UpstreamError):
             log.error("legacy route %s %s failed", route.method, route.path, exc_info=error)
@@ -63,3 +78,23 @@ async def answer(route: LegacyRoute, access: Access, request: Request) -> Respon
     except Exception:
         log.exception("legacy route %s %s failed", route.method, route.path)
         return envelope.failure(500, envelope.INTERNAL_MESSAGE, path)
+
+
+def _call(
+    route: LegacyRoute, op: Operation, variables: dict[str, Any], access: Access, request: Request
+) -> Call:
+    """The front's view of a legacy request: queries coalesce and cache, mutations never."""
+    rights = rights_of(request, access.keys)
+    parsed = operation_of(op.document, op.name) if op.kind == "query" else None
+    key = (
+        request_key(f"rest {route.method} {route.path}", parsed, variables, rights)
+        if parsed
+        else None
+    )
+    return Call(
+        key,
+        request.method,
+        request.headers.get("accept-encoding", ""),
+        request.headers.get("if-none-match", ""),
+        public=rights == "public",
+    )

@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 from cachetools import LRUCache
 
-from f1graph.cache import Cache, Entry, fresh_ttl_s, keys
+from f1graph.cache import Cache, Entry, fresh_ttl_s, keys, reads
 from f1graph.cache.singleflight import SingleFlight
 from f1graph.errors import NotFoundError, UpstreamError
 from f1graph.openf1 import ENDPOINTS, Filters, Source, where
@@ -97,6 +97,7 @@ class Datasets:
         spec = ENDPOINTS[endpoint]
         if not spec.per_session or spec.telemetry:
             raise ValueError(f"{endpoint} is not fetched as whole-session datasets")
+        await reads.touch(session_keys)  # the response cache versions answers by session
         now = time.time()
         out: dict[str, Dataset] = {}
         missing: list[str] = []
@@ -109,7 +110,10 @@ class Datasets:
                 missing.append(key)
         if missing:
             out.update(await self._flight.many(missing, lambda ks: self._load(endpoint, ks)))
-        return [out[keys.dataset_key(sk, endpoint)] for sk in session_keys]
+        found = [out[keys.dataset_key(sk, endpoint)] for sk in session_keys]
+        for dataset in found:
+            reads.note_fresh_until(dataset.fresh_until)
+        return found
 
     def peek(self, endpoint: str, session_key: int) -> Dataset | None:
         """The dataset if it is parsed here and fresh, without any I/O; else ``None``."""
@@ -135,6 +139,7 @@ class Datasets:
     ) -> tuple[list[Any], bool]:
         """Rows of a cross-session query (meetings, a session search): ``(rows, stale)``."""
         spec = ENDPOINTS[endpoint]
+        reads.note_unbounded()  # not one session's data: answers reading it are not cached
         canonical = to_query_string(sorted(filters))
         key = keys.query_key(endpoint, canonical)
         fresh_s = spec.ttl_s if ttl_s is None else ttl_s

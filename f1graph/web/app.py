@@ -14,8 +14,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
-from f1graph.compat import compat_mount
+from f1graph.compat import CompatSettings, compat_mount
 from f1graph.openf1 import Source
+from f1graph.responses import build_persisted_queries, build_responses, rights_of
 from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
@@ -30,13 +31,16 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.services = build_services(settings, source)
+        services = app.state.services = build_services(settings, source)
+        app.state.responses = build_responses(settings, services.cache, services.datasets)
+        app.state.persisted_queries = build_persisted_queries(settings, services.cache)
         try:
             yield
         finally:
             await app.state.services.aclose()
 
-    graphql = GraphQLView(schema)
+    api_keys = CompatSettings.from_env().api_keys
+    graphql = GraphQLView(schema, rights=lambda request: rights_of(request, api_keys))
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", SubscriptionView(schema)),  # graphql-transport-ws, graphql-ws
