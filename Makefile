@@ -4,12 +4,28 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SRC := f1graph tests bench
 
-.PHONY: install run test lint typecheck schema schema-check pytest bench clean
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
-install:
+.PHONY: install venv graphiql browser run test lint typecheck schema schema-check pytest bench clean
+
+# everything a fresh Debian machine needs for `make run` and `make test` (Redis aside)
+install: venv graphiql browser
+
+venv:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+# GraphiQL's browser assets, pinned by graphiql/package-lock.json, into git-ignored node_modules
+graphiql:
+	npm ci --prefix graphiql --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# the headless browser of the page tests: Debian's chromium, installed only when missing
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then echo "chromium: $(CHROMIUM)"; \
+	else echo "installing Debian's chromium (apt-get)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq chromium; fi
 
 run:
 	$(BIN)/f1graph serve

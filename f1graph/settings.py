@@ -1,13 +1,35 @@
 """Configuration from the environment: every variable is ``F1GRAPH_*``.
 
 A bad value fails at start-up with a :class:`ConfigError` that names the variable.
+
+The access rules are settings too, all off by default (:mod:`f1graph.access` applies them to
+``/graphql``, its websocket and ``/api/v1`` alike):
+
+``F1GRAPH_API_KEYS``
+    Comma-separated ``key:pattern`` entries; a pattern is a shell-style glob (``fnmatch``) over
+    the request path, and several patterns for one key are joined with ``|`` or given in several
+    entries. ``key1:*,key2:/api/v1/sessions*|/api/v1/drivers*`` lets ``key1`` call everything
+    and ``key2`` only the session and driver routes. When set, ``/graphql`` (POST, GET and the
+    websocket) and every ``/api/v1`` route but the OpenAPI document and the docs page need a
+    key, sent as ``X-API-Key: <key>`` or ``Authorization: Bearer <key>`` (on the websocket, in
+    the upgrade's headers or the ``connection_init`` payload): none or an unknown key gives 401,
+    a key not allowed the path gives 403.
+``F1GRAPH_ADMIN_KEYS``
+    Comma-separated keys allowed what changes the gateway for everyone: ``evictSession``,
+    ``resetCircuitBreaker`` and their REST routes. An admin key may call every path. Unset:
+    anyone let in may call them (the open behaviour).
+``F1GRAPH_CLIENT_RATE_PER_MINUTE``
+    Requests a client may send in any 60 seconds (a moving window) over ``/graphql``, its
+    websocket (each connection) and ``/api/v1``; past it, 429 with ``Retry-After``. A client is
+    its API key when keys are on, else its IP address. With ``F1GRAPH_REDIS_URL`` set the window
+    is shared by every process. Unset or 0: no limit.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlparse
@@ -17,6 +39,9 @@ from f1graph.errors import ConfigError
 T = TypeVar("T")
 
 DEFAULT_OPENF1_URL = "https://api.openf1.org/v1"
+API_KEYS = "F1GRAPH_API_KEYS"
+ADMIN_KEYS = "F1GRAPH_ADMIN_KEYS"
+CLIENT_RATE = "F1GRAPH_CLIENT_RATE_PER_MINUTE"
 
 
 @dataclass(frozen=True)
@@ -42,6 +67,12 @@ class Settings:
     ended_session_ttl_s: float = 30 * 24 * 3600.0
     response_cache: bool = True  # answers of ended sessions kept as bytes (f1graph.responses)
     response_cache_max_bytes: int = 256 * 1024 * 1024
+    # access rules: key -> allowed path globs (empty: no key needed); admin keys; 0: no limit
+    api_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    admin_keys: frozenset[str] = frozenset()
+    client_rate_per_minute: int = 0
+    # operating the service (web/graphiql.py, observe/)
+    graphiql_dir: Path | None = None  # GraphiQL's npm assets; None: the checkout's graphiql/
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -82,7 +113,54 @@ class Settings:
             response_cache_max_bytes=read(
                 "RESPONSE_CACHE_MAX_BYTES", _positive_int, d.response_cache_max_bytes
             ),
+            api_keys=parse_api_keys(env.get(API_KEYS, "")),
+            admin_keys=parse_admin_keys(env.get(ADMIN_KEYS, "")),
+            client_rate_per_minute=parse_rate(env.get(CLIENT_RATE, "")),
+            graphiql_dir=read("GRAPHIQL_DIR", _directory, d.graphiql_dir),
         )
+
+
+def parse_api_keys(raw: str) -> dict[str, tuple[str, ...]]:
+    """``key1:*,key2:/api/v1/sessions*|/api/v1/drivers*`` as ``{key: (glob, ...)}``."""
+    keys: dict[str, tuple[str, ...]] = {}
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        key, sep, patterns = entry.partition(":")
+        globs = tuple(p.strip() for p in patterns.split("|") if p.strip())
+        if not sep or not key.strip() or not globs:
+            raise ConfigError(
+                f"{API_KEYS} entry {entry!r} is invalid: expected key:pattern, "
+                "such as key1:* or key2:/api/v1/sessions*."
+            )
+        keys[key.strip()] = keys.get(key.strip(), ()) + globs
+    return keys
+
+
+def parse_admin_keys(raw: str) -> frozenset[str]:
+    """``adminkey1,adminkey2`` as a set; an entry holding ``:`` (a misplaced API key) is refused."""
+    keys = frozenset(k.strip() for k in raw.split(",") if k.strip())
+    for key in keys:
+        if ":" in key or " " in key:
+            raise ConfigError(
+                f"{ADMIN_KEYS} entry {key!r} is invalid: expected bare keys separated by commas."
+            )
+    return keys
+
+
+def parse_rate(raw: str) -> int:
+    """A whole number of requests per minute; empty or 0 means no limit."""
+    if not raw.strip():
+        return 0
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(
+            f"{CLIENT_RATE}={raw!r} is invalid: expected a whole number of 0 or more."
+        )
+    return value
 
 
 def _url(raw: str) -> str:

@@ -4,7 +4,7 @@ No whole race of real ``car_data`` is recorded, so :func:`build_telemetry_dir` l
 directory like ``../shared/openf1/dev`` for one race (9531 by default): its real session
 record, laps and stints, drivers constructed from the laps (none are recorded), its real
 ``location`` (optionally only some cars), and ``car_data`` generated from its real laps by
-:func:`f1graph.testing.cardata.generate_car_data`. :class:`TelemetrySource` answers the same
+:func:`tests.cardata.generate_car_data`. :class:`TelemetrySource` answers the same
 telemetry in process, fast, for tests that make many upstream calls.
 """
 
@@ -27,7 +27,7 @@ from f1graph.openf1.filters import Filters
 from f1graph.openf1.recorded import RecordedSource
 from f1graph.openf1.records import Lap
 from f1graph.telemetry import epoch_ms
-from f1graph.testing.cardata import car_data_rows_json, generate_car_data
+from tests.cardata import car_data_rows_json, generate_car_data
 from tests.data import DATA_DIR, raw_bytes, raw_rows
 
 SESSION = 9531

@@ -16,8 +16,8 @@ import pytest
 
 from f1graph.openf1.columns import CarDataColumns
 from f1graph.settings import Settings
-from f1graph.testing.cardata import car_data_rows_json
 from f1graph.web import create_app
+from tests.cardata import car_data_rows_json
 from tests.data import raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
 from tests.servers import serve_in_thread

@@ -35,12 +35,6 @@ def stint_for_lap(lap: Lap, stints: Sequence[Stint]) -> Stint | None:
     return None
 
 
-def compound_for_lap(lap: Lap, stints: Sequence[Stint]) -> str | None:
-    """The compound of the stint the lap belongs to (see :func:`stint_for_lap`)."""
-    stint = stint_for_lap(lap, stints)
-    return stint.compound if stint is not None else None
-
-
 def tyre_age(lap: Lap, stint: Stint) -> int | None:
     """Tyre age [laps] on this lap: ``tyre_age_at_start + (lap_number - lap_start)``."""
     if stint.tyre_age_at_start is None or stint.lap_start is None:

@@ -191,16 +191,6 @@ class TrackTimeline:
         return any(p.start < end and (p.end is None or start < p.end) for p in self.periods)
 
 
-def track_status_at(
-    race_control: Sequence[RaceControl],
-    instant: datetime,
-    laps: Sequence[Lap] = (),
-    session_end: datetime | None = None,
-) -> TrackStatus:
-    """The track status at ``instant``, by the rules of this module's docstring."""
-    return TrackTimeline.build(race_control, laps, session_end).at(instant)
-
-
 def lap_window(lap: Lap) -> tuple[datetime, datetime] | None:
     """``[date_start, date_start + lap_duration]``, or None when either is unknown."""
     if lap.date_start is None or lap.lap_duration is None:

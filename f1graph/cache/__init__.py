@@ -1,4 +1,8 @@
-"""The cache: an embedded byte-bounded LRU by default, Redis when configured."""
+"""The cache: an embedded byte-bounded LRU by default, Redis when configured.
+
+Also the one cross-process lock protocol (:func:`~f1graph.cache.lock.fetch_once`) that session
+datasets and telemetry windows load through.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from f1graph.cache import keys, reads
 from f1graph.cache.backend import CacheBackend
 from f1graph.cache.entry import Entry, pack, unpack
 from f1graph.cache.generations import bump
+from f1graph.cache.lock import fetch_once
 from f1graph.cache.memory import MemoryCache
 from f1graph.cache.redis import RedisCache
 from f1graph.cache.ttl import STALE_GRACE_S, fresh_ttl_s
@@ -65,6 +70,7 @@ __all__ = [
     "Entry",
     "MemoryCache",
     "RedisCache",
+    "fetch_once",
     "fresh_ttl_s",
     "keys",
     "make_cache",

@@ -7,13 +7,11 @@ it under ``/api/v1`` with an OpenAPI document and a docs page.
 
 from f1graph.compat.app import CompatApp, compat_app, compat_mount
 from f1graph.compat.routes import ROUTES
-from f1graph.compat.settings import CompatSettings
 from f1graph.compat.table import LegacyRoute
 
 __all__ = [
     "ROUTES",
     "CompatApp",
-    "CompatSettings",
     "LegacyRoute",
     "compat_app",
     "compat_mount",

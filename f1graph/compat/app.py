@@ -14,23 +14,24 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from f1graph.compat import envelope
-from f1graph.compat.access import Access
 from f1graph.compat.docs_page import DOCS_HTML
-from f1graph.compat.handler import answer
+from f1graph.compat.handler import answer, checked_operations
 from f1graph.compat.openapi import openapi_document
 from f1graph.compat.routes import ROUTES
-from f1graph.compat.settings import CompatSettings
 from f1graph.compat.table import PREFIX, LegacyRoute
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class CompatApp:
-    """Serves the legacy routes; unknown paths and methods get the contract's error JSON too."""
+    """Serves the legacy routes; unknown paths and methods get the contract's error JSON too.
 
-    def __init__(self, settings: CompatSettings | None = None) -> None:
-        self.settings = settings or CompatSettings.from_env()
-        self._access: Access | None = None
+    The stored operations are validated against the schema when the app is made (a rejected
+    one stops start-up); who may call it is the app's gate (:mod:`f1graph.access`).
+    """
+
+    def __init__(self) -> None:
+        self.operations = checked_operations()
         by_path: dict[str, dict[str, LegacyRoute]] = defaultdict(dict)
         for route in ROUTES:
             by_path[route.route_path][route.method] = route
@@ -48,15 +49,11 @@ class CompatApp:
     def _endpoint(self, methods: dict[str, LegacyRoute]) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             method = "GET" if request.method == "HEAD" else request.method
-            return await answer(methods[method], self.access(request), request)
+            route = methods[method]
+            operation = self.operations[route.operation]
+            return await answer(route, operation, request)
 
         return endpoint
-
-    def access(self, request: Request) -> Access:
-        if self._access is None:
-            redis_url = request.app.state.services.settings.redis_url
-            self._access = Access(self.settings, redis_url)
-        return self._access
 
     async def _openapi(self, request: Request) -> Response:
         if not self._openapi_bytes:
@@ -83,14 +80,14 @@ _MESSAGES = {
 }
 
 
-def compat_app(settings: CompatSettings | None = None) -> CompatApp:
-    """The shim, its access rules read from the environment unless ``settings`` are given."""
-    return CompatApp(settings)
+def compat_app() -> CompatApp:
+    """The shim; who may call it is the serving app's gate (:mod:`f1graph.access`)."""
+    return CompatApp()
 
 
-def compat_mount(settings: CompatSettings | None = None) -> Mount:
+def compat_mount() -> Mount:
     """The shim mounted at ``/api/v1``, for the app's routes."""
-    mount = Mount(PREFIX, app=compat_app(settings))
+    mount = Mount(PREFIX, app=compat_app())
     # Mount's pattern is ``.*``, which stops at a newline; a path holding an encoded one
     # (``%0A``) would miss the shim and get the app's plain-text 404 instead of the contract's.
     mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from graphql import validate
 from starlette.requests import Request
 from starlette.responses import Response
 
+from f1graph.access import identity_of
+from f1graph.access.scope import gate_of
 from f1graph.compat import envelope
-from f1graph.compat.access import Access
-from f1graph.compat.operations import Operation, operations
+from f1graph.compat.operations import Operation, invalid_operations, operations
 from f1graph.compat.table import LegacyRoute
 from f1graph.errors import F1GraphError, UpstreamError
 from f1graph.responses import Call, Produced, Responses, operation_of, request_key, rights_of
@@ -22,33 +22,31 @@ log = logging.getLogger("f1graph.compat")
 
 
 class StoredOperationError(F1GraphError):
-    """A stored operation the schema rejects: a bug of the shim, answered as a 500."""
+    """A stored operation the schema rejects: a bug of the shim, which stops start-up."""
 
 
-_valid: set[str] = set()
+def checked_operations() -> dict[str, Operation]:
+    """Every stored operation, each validated against the schema; raises
+    :class:`StoredOperationError` naming the first one the schema rejects (at start-up)."""
+    invalid = invalid_operations(schema._schema)
+    if invalid:
+        name, messages = next(iter(invalid.items()))
+        raise StoredOperationError(f"Operation {name} is invalid: {messages[0]}")
+    return operations()
 
 
-def _checked(name: str) -> Operation:
-    """The stored operation, validated against the schema once per process."""
-    op = operations()[name]
-    if name not in _valid:
-        errors = validate(schema._schema, op.ast)
-        if errors:
-            raise StoredOperationError(f"Operation {name} is invalid: {errors[0].message}")
-        _valid.add(name)
-    return op
-
-
-async def answer(route: LegacyRoute, access: Access, request: Request) -> Response:
+async def answer(route: LegacyRoute, op: Operation, request: Request) -> Response:
     """The route's response: its envelope, or the contract's error JSON (never a traceback)."""
     path = request.url.path
     try:
-        await access.check(request)
+        identity = identity_of(request)
+        gate = gate_of(request)
+        if gate is not None:
+            await gate.admit(identity, path)
         variables, values = route.arguments(dict(request.path_params), dict(request.query_params))
-        op = _checked(route.operation)
 
         async def produce() -> Produced:
-            context = Context(request.app.state.services)
+            context = Context(request.app.state.services, identity, request)
             result = await schema.execute(
                 op.document,
                 variable_values=variables,
@@ -70,7 +68,7 @@ async def answer(route: LegacyRoute, access: Access, request: Request) -> Respon
         if front is None:
             produced = await produce()
             return Response(produced.body, produced.status, media_type="application/json")
-        return await front.serve(_call(route, op, variables, access, request), produce)
+        return await front.serve(_call(route, op, variables, request), produce)
     except F1GraphError as error:
         if error.status >= 500 and not isinstance(error, UpstreamError):
             log.error("legacy route %s %s failed", route.method, route.path, exc_info=error)
@@ -80,11 +78,9 @@ async def answer(route: LegacyRoute, access: Access, request: Request) -> Respon
         return envelope.failure(500, envelope.INTERNAL_MESSAGE, path)
 
 
-def _call(
-    route: LegacyRoute, op: Operation, variables: dict[str, Any], access: Access, request: Request
-) -> Call:
+def _call(route: LegacyRoute, op: Operation, variables: dict[str, Any], request: Request) -> Call:
     """The front's view of a legacy request: queries coalesce and cache, mutations never."""
-    rights = rights_of(request, access.keys)
+    rights, public = rights_of(request)
     parsed = operation_of(op.document, op.name) if op.kind == "query" else None
     key = (
         request_key(f"rest {route.method} {route.path}", parsed, variables, rights)
@@ -96,5 +92,5 @@ def _call(
         request.method,
         request.headers.get("accept-encoding", ""),
         request.headers.get("if-none-match", ""),
-        public=rights == "public",
+        public=public,
     )

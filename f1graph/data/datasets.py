@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 from cachetools import LRUCache
 
-from f1graph.cache import Cache, Entry, fresh_ttl_s, keys, reads
+from f1graph.cache import Cache, Entry, fetch_once, fresh_ttl_s, keys, reads
 from f1graph.cache.singleflight import SingleFlight
 from f1graph.errors import NotFoundError, UpstreamError
 from f1graph.openf1 import ENDPOINTS, Filters, Source, where
@@ -28,8 +28,6 @@ from f1graph.openf1.filters import to_query_string
 from f1graph.settings import Settings
 
 _DRIVER_ORDER = {"laps": "lap_number", "stints": "stint_number"}
-LOCK_TTL_S = 30.0
-LOCK_POLL_S = 0.05
 
 
 class Dataset:
@@ -189,38 +187,20 @@ class Datasets:
         self, endpoint: str, entries: dict[str, Entry | None]
     ) -> dict[str, Dataset]:
         """Fetch what another process is not already fetching; wait for what it is."""
-        backend = self.cache.backend
-        mine: dict[str, Entry | None] = {}
-        theirs: list[str] = []
-        for key, entry in entries.items():
-            if await backend.try_lock(keys.lock_key(key), LOCK_TTL_S):
-                mine[key] = entry
-            else:
-                theirs.append(key)
-        out: dict[str, Dataset] = {}
-        try:
-            if mine:
-                out.update(await self._fetch(endpoint, mine))
-        finally:
-            for key in mine:
-                await backend.unlock(keys.lock_key(key))
-        for key in theirs:
-            out[key] = await self._await_other_process(endpoint, key, entries[key])
-        return out
 
-    async def _await_other_process(self, endpoint: str, key: str, stale: Entry | None) -> Dataset:
-        deadline = time.monotonic() + LOCK_TTL_S
-        while time.monotonic() < deadline:
-            await asyncio.sleep(LOCK_POLL_S)
+        async def stored(key: str) -> Dataset | None:
             entry = await self.cache.get(key)
-            if entry is not None and not entry.stale:
-                return self._remember(
-                    endpoint, key, entry, ENDPOINTS[endpoint].decode(entry.payload)
-                )
-            if await self.cache.backend.try_lock(keys.lock_key(key), LOCK_TTL_S):
-                await self.cache.backend.unlock(keys.lock_key(key))
-                break  # the other process gave up: fetch it ourselves
-        return (await self._fetch(endpoint, {key: stale}))[key]
+            if entry is None or entry.stale:
+                return None
+            return self._remember(endpoint, key, entry, ENDPOINTS[endpoint].decode(entry.payload))
+
+        return await fetch_once(
+            self.cache.backend,
+            entries,
+            lambda key: key,
+            lambda mine: self._fetch(endpoint, mine),
+            stored,
+        )
 
     async def _fetch(self, endpoint: str, entries: dict[str, Entry | None]) -> dict[str, Dataset]:
         spec = ENDPOINTS[endpoint]

@@ -6,7 +6,8 @@
 - :mod:`~f1graph.replay.locations`: car positions as frames and the track outline.
 - :mod:`~f1graph.replay.player`: one subscriber's playback (speed, seek, lag and resync).
 - :mod:`~f1graph.replay.clock`: the clock the player waits on.
-- :mod:`~f1graph.replay.registry`: one loaded copy of a session per process, shared.
+- :mod:`~f1graph.replay.registry`: one loaded copy of a session per process, shared
+  (the process's registry is ``Services.replays``).
 
 Importing this package only defines names.
 """
@@ -14,7 +15,7 @@ Importing this package only defines names.
 from f1graph.replay.clock import Clock, MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, EndOfReplay, Event, EventKind, ReplayStream
 from f1graph.replay.player import ReplayOptions, play
-from f1graph.replay.registry import Registry, registry_for
+from f1graph.replay.registry import Registry
 from f1graph.replay.timeline import Timeline, load_timeline
 
 __all__ = [
@@ -30,5 +31,4 @@ __all__ = [
     "Timeline",
     "load_timeline",
     "play",
-    "registry_for",
 ]

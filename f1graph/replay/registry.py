@@ -1,5 +1,7 @@
 """One loaded copy of a session per process, shared by its subscribers, released when unused.
 
+The process's registry is ``Services.replays`` (made with the services, no module state).
+
 Subscribers take a session with :meth:`Registry.use`; the first loads it (concurrent first
 callers share that load), the last one out releases it after ``linger_s`` so that a client
 seeking (which re-subscribes) does not reload it.
@@ -8,24 +10,15 @@ seeking (which re-subscribes) does not reload it.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from f1graph.data import Datasets
 from f1graph.replay.timeline import Timeline, load_timeline
 from f1graph.telemetry import TelemetryStore
 
 LINGER_S = 30.0
-
-
-class HasData(Protocol):
-    """What a registry reads sessions through (the process's services)."""
-
-    datasets: Datasets
-    telemetry: TelemetryStore
 
 
 @dataclass(eq=False)
@@ -44,9 +37,8 @@ class Registry:
         telemetry: TelemetryStore | None = None,
         linger_s: float = LINGER_S,
     ) -> None:
-        # Weak references: the registry must not keep the services of a closed app alive.
-        self._datasets = weakref.ref(datasets)
-        self._telemetry = weakref.ref(telemetry) if telemetry is not None else None
+        self._datasets = datasets
+        self._telemetry = telemetry
         self.linger_s = linger_s
         self.loads = 0  # timelines built since start, for tests and metrics
         self._entries: dict[int, _Entry] = {}
@@ -78,12 +70,8 @@ class Registry:
                 self._schedule_release(session_key, entry)
 
     async def _load(self, session_key: int) -> Timeline:
-        datasets = self._datasets()
-        if datasets is None:
-            raise RuntimeError("The services of this registry were closed.")
-        telemetry = self._telemetry() if self._telemetry is not None else None
         self.loads += 1
-        return await load_timeline(datasets, session_key, telemetry)
+        return await load_timeline(self._datasets, session_key, self._telemetry)
 
     def _schedule_release(self, session_key: int, entry: _Entry) -> None:
         if self.linger_s <= 0 or _failed(entry.task):
@@ -101,15 +89,3 @@ class Registry:
 
 def _failed(task: asyncio.Task[Timeline]) -> bool:
     return task.done() and (task.cancelled() or task.exception() is not None)
-
-
-_REGISTRIES: weakref.WeakKeyDictionary[Datasets, Registry] = weakref.WeakKeyDictionary()
-
-
-def registry_for(services: HasData) -> Registry:
-    """The process-wide registry of these services (one per app), made on first use."""
-    registry = _REGISTRIES.get(services.datasets)
-    if registry is None:
-        registry = Registry(services.datasets, getattr(services, "telemetry", None))
-        _REGISTRIES[services.datasets] = registry
-    return registry

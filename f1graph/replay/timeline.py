@@ -47,18 +47,9 @@ class Timeline:
     locations: Locations = field(repr=False)
 
     @property
-    def first_ms(self) -> int | None:
-        firsts = [s.times[0] for s in self.streams.values() if s.times]
-        return min(firsts) if firsts else None
-
-    @property
     def last_ms(self) -> int | None:
         lasts = [s.times[-1] for s in self.streams.values() if s.times]
         return max(lasts) if lasts else None
-
-    @property
-    def event_count(self) -> int:
-        return sum(len(s.events) for s in self.streams.values())
 
 
 _ENDPOINTS = (

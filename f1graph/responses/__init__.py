@@ -13,7 +13,7 @@ from f1graph.data import Datasets
 from f1graph.responses.apq import PersistedQueries, PersistedQueryError
 from f1graph.responses.front import Call, Produced, Responses
 from f1graph.responses.operation import Operation, operation_of, request_key
-from f1graph.responses.rights import PUBLIC, rights_of
+from f1graph.responses.rights import rights_of
 from f1graph.responses.store import ResponseStore
 from f1graph.settings import Settings
 
@@ -31,7 +31,6 @@ def build_persisted_queries(settings: Settings, cache: Cache) -> PersistedQuerie
 
 
 __all__ = [
-    "PUBLIC",
     "Call",
     "Operation",
     "PersistedQueries",

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from starlette.requests import HTTPConnection
 
-from starlette.requests import Request
-
-PUBLIC = "public"
+from f1graph.access import KeyState, identity_of
 
 
-def presented_key(request: Request) -> str | None:
-    """The API key sent as ``X-API-Key`` or ``Authorization: Bearer``, if any."""
-    key = request.headers.get("x-api-key")
-    if key and key.strip():
-        return key.strip()
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def rights_of(request: Request, api_keys: Mapping[str, Sequence[str]]) -> str:
-    """``public`` without configured keys; else the sorted globs the presented key grants (keys
-    granting the same globs share answers), or ``none`` for a missing or unknown key."""
-    if not api_keys:
-        return PUBLIC
-    key = presented_key(request)
-    globs = api_keys.get(key) if key is not None else None
-    if globs is None:
-        return "none"
-    return "|".join(sorted(globs))
+def rights_of(request: HTTPConnection) -> tuple[str, bool]:
+    """``(rights, public)``: the caller's rights as text (the path globs it may call and whether
+    it is an admin; callers with equal rights share answers), and whether it presented no key
+    (its answers may then be cached by shared HTTP caches)."""
+    identity = identity_of(request)
+    rights = identity.rights
+    text = "|".join(sorted(rights.paths)) + (";admin" if rights.admin else "")
+    return text, identity.key is KeyState.NONE

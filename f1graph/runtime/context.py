@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import strawberry
+from starlette.requests import HTTPConnection
 
+from f1graph.access import OPEN, Identity
 from f1graph.runtime.loaders import Loaders
 from f1graph.runtime.services import Services
 
 
 @dataclass
 class Context:
-    """Services of the process and the request's own loaders."""
+    """Services of the process, who is asking, and the request's own loaders.
+
+    ``connection``: the HTTP request or websocket served (None in-process: CLI, tests).
+    ``connection_params``: a websocket's ``connection_init`` payload (Strawberry sets it).
+    """
 
     services: Services
+    identity: Identity = OPEN
+    connection: HTTPConnection | None = None
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from f1graph.data import DatasetLoad, Progress
 from f1graph.errors import F1GraphError, NotFoundError
@@ -29,7 +28,6 @@ class PreloadReport:
     duration_s: float
     date_start: datetime | None
     date_end: datetime | None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total_rows(self) -> int:

@@ -11,6 +11,7 @@ from f1graph.openf1 import Source
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
 from f1graph.openf1.ratelimit import RateBudget
+from f1graph.replay import Registry
 from f1graph.settings import Settings
 from f1graph.telemetry import TelemetryStore
 
@@ -28,9 +29,11 @@ class Services:
     derived: Derived = field(default_factory=Derived)
     started_at: float = field(default_factory=time.time)
     telemetry: TelemetryStore = field(init=False)
+    replays: Registry = field(init=False)  # the sessions loaded for replay subscribers
 
     def __post_init__(self) -> None:
         self.telemetry = TelemetryStore(self.source, self.cache, self.datasets, self.settings)
+        self.replays = Registry(self.datasets, self.telemetry)
 
     async def aclose(self) -> None:
         await self.source.aclose()

@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 
 from f1graph import __version__
+from f1graph.access import require_admin
 from f1graph.openf1.breaker import BreakerStatus
 from f1graph.runtime import Info, PreloadReport, preload_session
 from f1graph.schema.common import arg
@@ -160,15 +161,23 @@ class Mutation:
         report = await preload_session(info.context.services, session_key, telemetry=telemetry)
         return PreloadResult.of(report)
 
-    @strawberry.mutation(description="Drop every cached entry of a session.")
+    @strawberry.mutation(
+        description="Drop every cached entry of a session. With F1GRAPH_ADMIN_KEYS set, it "
+        "needs an admin key (UNAUTHORIZED without one, FORBIDDEN with a user key)."
+    )
     async def evict_session(
         self, info: Info, session_key: Annotated[int, arg("OpenF1 key of the session.")]
     ) -> EvictResult:
+        require_admin(info.context.identity, "evictSession")
         dropped = await info.context.services.datasets.drop_session(session_key)
         info.context.services.telemetry.drop_session(session_key)  # windows held in process
         return EvictResult(session_key=session_key, entries_dropped=dropped)
 
-    @strawberry.mutation(description="Close the circuit breaker by hand.")
+    @strawberry.mutation(
+        description="Close the circuit breaker by hand. With F1GRAPH_ADMIN_KEYS set, it needs "
+        "an admin key (UNAUTHORIZED without one, FORBIDDEN with a user key)."
+    )
     def reset_circuit_breaker(self, info: Info) -> CircuitBreakerStatus:
+        require_admin(info.context.identity, "resetCircuitBreaker")
         info.context.services.breaker.reset()
         return breaker_status(info)

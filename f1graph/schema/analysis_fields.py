@@ -27,11 +27,9 @@ from f1graph.times import utc
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
-    from f1graph.schema.stint import Stint
 
 T = TypeVar("T")
 LapRef = Annotated["Lap", strawberry.lazy("f1graph.schema.lap")]
-StintRef = Annotated["Stint", strawberry.lazy("f1graph.schema.stint")]
 CLEAN = (
     "A clean lap has a lap time, is not lap 1, not a pit-out or pit-in lap, was not run under "
     f"SC, VSC or red flag, and is within {CLEAN_LAP_THRESHOLD:.0%} of the driver's best lap."

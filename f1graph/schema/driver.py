@@ -81,6 +81,3 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
             "session_result", self.session_key, self.driver_number
         )
         return one_as_graph(SessionResult, rows[0]) if rows else None
-
-
-DriverRef = Annotated[Driver, strawberry.lazy("f1graph.schema.driver")]

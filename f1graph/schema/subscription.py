@@ -17,7 +17,6 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from f1graph.replay.clock import MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, Event, EventKind, ReplayStream
 from f1graph.replay.player import ReplayOptions, play
-from f1graph.replay.registry import registry_for
 from f1graph.runtime import Info
 from f1graph.schema.interval import Interval
 from f1graph.schema.race_analysis_types import Standing
@@ -202,7 +201,6 @@ class Subscription:
             location_hz=location_hz,
         )
         options.check()
-        registry = registry_for(info.context.services)
-        async with registry.use(session_key) as timeline:
+        async with info.context.services.replays.use(session_key) as timeline:
             async for event, dropped in play(timeline, options, MonotonicClock()):
                 yield as_replay_event(event, timeline.origin_ms, dropped)

@@ -20,8 +20,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from f1graph.cache import Cache, Entry
-from f1graph.cache.keys import lock_key
+from f1graph.cache import Cache, Entry, fetch_once
 from f1graph.errors import UpstreamError
 from f1graph.openf1 import Filter, Source
 from f1graph.openf1.filters import Filters
@@ -38,8 +37,6 @@ from f1graph.telemetry.windows import (
 )
 
 CAR_SECONDS_PER_REQUEST = 6_000.0
-LOCK_TTL_S = 30.0
-LOCK_POLL_S = 0.05
 _DECODE_IN_THREAD_BYTES = 1_000_000
 FILLING_FOR_S = 60.0  # OpenF1 publishes live samples a few seconds late
 FILLING_TTL_S = 10.0
@@ -144,42 +141,21 @@ class WindowFetcher:
     async def _fetch_locked(
         self, entries: dict[WindowKey, Entry | None], info: SessionInfo
     ) -> dict[WindowKey, Window]:
-        backend = self.cache.backend
-        mine: dict[WindowKey, Entry | None] = {}
-        theirs: list[WindowKey] = []
-        for wkey, entry in entries.items():
-            if await backend.try_lock(lock_key(wkey.cache_key), LOCK_TTL_S):
-                mine[wkey] = entry
-            else:
-                theirs.append(wkey)
-        out: dict[WindowKey, Window] = {}
-        try:
-            if mine:
-                out.update(await self._fetch(mine, info))
-        finally:
-            for wkey in mine:
-                await backend.unlock(lock_key(wkey.cache_key))
-        waited = await asyncio.gather(
-            *(self._await_other_process(k, entries[k], info) for k in theirs)
-        )
-        out.update(zip(theirs, waited, strict=True))
-        return out
+        """Fetch what another process is not already fetching; wait for what it is."""
 
-    async def _await_other_process(
-        self, wkey: WindowKey, stale: Entry | None, info: SessionInfo
-    ) -> Window:
-        deadline = time.monotonic() + LOCK_TTL_S
-        while time.monotonic() < deadline:
-            await asyncio.sleep(LOCK_POLL_S)
+        async def stored(wkey: WindowKey) -> Window | None:
             entry = await self.cache.get(wkey.cache_key)
-            if entry is not None and not entry.stale:
-                window = self._decode(wkey, entry, info.span)
-                if window is not None:
-                    return window
-            if await self.cache.backend.try_lock(lock_key(wkey.cache_key), LOCK_TTL_S):
-                await self.cache.backend.unlock(lock_key(wkey.cache_key))
-                break  # the other process gave up: fetch it ourselves
-        return (await self._fetch({wkey: stale}, info))[wkey]
+            if entry is None or entry.stale:
+                return None
+            return self._decode(wkey, entry, info.span)
+
+        return await fetch_once(
+            self.cache.backend,
+            entries,
+            lambda wkey: wkey.cache_key,
+            lambda mine: self._fetch(mine, info),
+            stored,
+        )
 
     async def _fetch(
         self, entries: dict[WindowKey, Entry | None], info: SessionInfo

@@ -14,12 +14,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
-from f1graph.compat import CompatSettings, compat_mount
+from f1graph.access import Gate
+from f1graph.compat import compat_mount
 from f1graph.openf1 import Source
-from f1graph.responses import build_persisted_queries, build_responses, rights_of
+from f1graph.responses import build_persisted_queries, build_responses
 from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
+from f1graph.web.graphiql import assets_dir, graphiql_asset
 from f1graph.web.graphql_view import GraphQLView
 from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
@@ -28,6 +30,7 @@ from f1graph.web.websocket import SubscriptionView
 def create_app(settings: Settings | None = None, source: Source | None = None) -> Starlette:
     """The app; ``settings`` default to the environment, ``source`` to what they name."""
     settings = settings or Settings.from_env()
+    gate = Gate(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -39,20 +42,23 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
         finally:
             await app.state.services.aclose()
 
-    api_keys = CompatSettings.from_env().api_keys
-    graphql = GraphQLView(schema, rights=lambda request: rights_of(request, api_keys))
+    graphql = GraphQLView(schema)
     routes: list[BaseRoute] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", SubscriptionView(schema)),  # graphql-transport-ws, graphql-ws
+        Route("/graphiql/{name}", graphiql_asset, methods=["GET"]),
         Route("/replay", replay_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         compat_mount(),
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)],
     )
+    app.state.gate = gate  # keys and the client rate of every surface (f1graph.access)
+    app.state.graphiql_dir = assets_dir(settings.graphiql_dir)
+    return app
 
 
 async def healthz(request: Request) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""Strawberry's ASGI view, with orjson encoding and f1graph's per-request context.
+"""Strawberry's ASGI view, with orjson encoding, f1graph's per-request context and its door.
 
 Single queries over POST and GET go through the response front (:mod:`f1graph.responses`):
 persisted queries are resolved, identical queries coalesced and ended sessions' answers served
@@ -8,19 +8,21 @@ as stored bytes. Batches, streams, the IDE and websockets take Strawberry's own 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
+from f1graph.access import identity_of
+from f1graph.errors import F1GraphError
 from f1graph.responses import (
-    PUBLIC,
     Call,
     PersistedQueries,
     PersistedQueryError,
@@ -28,25 +30,46 @@ from f1graph.responses import (
     Responses,
     operation_of,
     request_key,
+    rights_of,
 )
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
-
-Rights = Callable[[Request], str]
+from f1graph.web.graphiql import graphiql_page
+from f1graph.web.guard import admit_websocket, refusal
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """``/graphql``: POST and GET, GraphiQL in a browser."""
+    """``/graphql``: POST and GET, GraphiQL in a browser; keys and the client rate checked first."""
 
-    def __init__(self, schema: Any, rights: Rights | None = None, **kwargs: Any) -> None:
-        super().__init__(schema, **kwargs)
-        self.rights: Rights = rights or (lambda _request: PUBLIC)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            refused = await refusal(Request(scope, receive))
+            if refused is not None:
+                await refused(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         services: Services = request.app.state.services
-        return Context(services)
+        return Context(services, identity_of(request), request)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Check the key (headers or ``connection_init`` payload) and count the connection."""
+        connection = context.connection
+        if connection is None:
+            return await super().on_ws_connect(context)
+        try:
+            context.identity = await admit_websocket(connection, context.connection_params)
+        except F1GraphError as error:
+            raise ConnectionRejectionError(
+                {"message": error.message, "extensions": {"code": error.code}}
+            ) from error
+        return await super().on_ws_connect(context)
 
     def encode_json(self, data: object) -> bytes:
         return dumps_json(data)  # orjson, numpy arrays (telemetry channels) written natively
@@ -65,9 +88,8 @@ class GraphQLView(GraphQL[Context, None]):
             )
         ):
             return await super().run(request, context, root_value)
-        adapter = self.request_adapter_class(request)
         try:
-            data = await self.parse_http_body(adapter)
+            data = await self.parse_http_body(self.request_adapter_class(request))
         except json.JSONDecodeError as e:
             raise HTTPException(400, "Unable to parse request body as JSON") from e
         if not isinstance(data, GraphQLRequestData) or data.protocol != "http":
@@ -77,22 +99,7 @@ class GraphQLView(GraphQL[Context, None]):
             data.query = await persisted.resolve(data.query, data.extensions)
         except PersistedQueryError as error:
             return Response(dumps_json(error.body()), 200, media_type="application/json")
-        return await front.serve(self._call(request, data), lambda: self._produce(request, data))
-
-    def _call(self, request: Request, data: GraphQLRequestData) -> Call:
-        rights = self.rights(request)
-        op = operation_of(data.query, data.operation_name) if data.query else None
-        key = None
-        if op is not None and op.kind == "query":
-            key = request_key("graphql", op, data.variables, rights)
-        return Call(
-            key,
-            request.method,
-            request.headers.get("accept-encoding", ""),
-            request.headers.get("if-none-match", ""),
-            public=rights == PUBLIC,
-            marked=key is not None,
-        )
+        return await front.serve(_call(request, data), lambda: self._produce(request, data))
 
     async def _produce(self, request: Request, data: GraphQLRequestData) -> Produced:
         """Execute and encode once; ``extensions.cache`` says ``miss`` for a query."""
@@ -105,11 +112,30 @@ class GraphQLView(GraphQL[Context, None]):
             self._handle_errors(result.errors, response_data)
         extensions = response_data.setdefault("extensions", {})
         storable = not result.errors and not extensions.get("stale")
-        op = operation_of(data.query, data.operation_name) if data.query else None
-        if op is not None and op.kind == "query":
+        if _query(data) is not None:
             extensions["cache"] = "miss"
         elif not extensions:
             del response_data["extensions"]
         headers = {k: v for k, v in sub_response.headers.items() if k != "content-type"}
         status = sub_response.status_code or 200
         return Produced(status, self.encode_json(response_data), storable, headers)
+
+
+def _query(data: GraphQLRequestData) -> Any:
+    """The request's operation when it is a query (the only kind coalesced and cached)."""
+    op = operation_of(data.query, data.operation_name) if data.query else None
+    return op if op is not None and op.kind == "query" else None
+
+
+def _call(request: Request, data: GraphQLRequestData) -> Call:
+    rights, public = rights_of(request)
+    op = _query(data)
+    key = request_key("graphql", op, data.variables, rights) if op is not None else None
+    return Call(
+        key,
+        request.method,
+        request.headers.get("accept-encoding", ""),
+        request.headers.get("if-none-match", ""),
+        public=public,
+        marked=key is not None,
+    )

@@ -10,7 +10,6 @@ from f1graph.analysis.clean import LapContext
 from f1graph.analysis.stints import (
     StrategyCount,
     common_strategies,
-    compound_for_lap,
     compound_letter,
     stint_degradation,
     stint_for_lap,
@@ -19,7 +18,7 @@ from f1graph.analysis.stints import (
     tyre_performance,
     tyre_strategies,
 )
-from f1graph.openf1.records import Stint
+from f1graph.openf1.records import Lap, Stint
 from tests.analysis.independent import clean_lap_keys, records
 from tests.analysis.make import lap, stint, stint_laps
 from tests.data import raw_rows
@@ -27,6 +26,12 @@ from tests.data import raw_rows
 LETTER = {"SOFT": "S", "MEDIUM": "M", "HARD": "H", "INTERMEDIATE": "I", "WET": "W"}
 
 pytestmark = pytest.mark.usefixtures("data_dir")
+
+
+def compound_for_lap(lap: Lap, stints: list[Stint]) -> str | None:
+    """The compound of the lap's stint, as ``Lap.compound`` reads it."""
+    found = stint_for_lap(lap, stints)
+    return None if found is None else found.compound
 
 
 def _ctx(session_key: int) -> LapContext:

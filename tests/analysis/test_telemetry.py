@@ -21,7 +21,7 @@ from f1graph.analysis.telemetry import (
 )
 from f1graph.openf1.columns import CarDataColumns
 from f1graph.openf1.records import Lap
-from f1graph.testing.cardata import generate_car_data, implied_lap_length_m
+from tests.cardata import generate_car_data, implied_lap_length_m
 from tests.data import raw_bytes
 
 T0 = datetime(2024, 6, 9, 18, 0, tzinfo=UTC)

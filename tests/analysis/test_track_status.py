@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -8,13 +8,18 @@ from f1graph.analysis.track_status import (
     TrackStatus,
     TrackTimeline,
     lap_track_status,
-    track_status_at,
 )
+from f1graph.openf1.records import RaceControl
 from tests.analysis.independent import records, sc_windows, when
 from tests.analysis.make import at, lap, msg
 from tests.data import raw_rows
 
 pytestmark = pytest.mark.usefixtures("data_dir")
+
+
+def track_status_at(race_control: list[RaceControl], instant: datetime) -> TrackStatus:
+    """The status at ``instant`` on the timeline of the messages alone (no laps)."""
+    return TrackTimeline.build(race_control, ()).at(instant)
 
 
 class TestRecordedRaces:

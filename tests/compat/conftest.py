@@ -11,8 +11,8 @@ import pytest
 
 from f1graph.openf1 import ENDPOINTS
 from f1graph.settings import Settings
-from f1graph.testing.cardata import car_data_rows_json, generate_car_data
 from f1graph.web import create_app
+from tests.cardata import car_data_rows_json, generate_car_data
 from tests.data import DATA_DIR
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
 from tests.servers import serve_in_thread

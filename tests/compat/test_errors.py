@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from f1graph.analysis import race_control
+from f1graph.settings import parse_api_keys
 from f1graph.web import create_app
 from tests.compat.conftest import RACE, settings_for
 from tests.fake_openf1 import FakeOpenF1
@@ -99,9 +100,9 @@ class TestApiKeys:
     """With F1GRAPH_API_KEYS set: no key 401, a key not allowed the route 403."""
 
     @pytest.fixture
-    def keyed_app(self, monkeypatch: pytest.MonkeyPatch, shared_fake_url: str) -> Iterator[str]:
-        monkeypatch.setenv("F1GRAPH_API_KEYS", "all:*,sessions:/api/v1/sessions*")
-        with serve_in_thread(create_app(settings_for(shared_fake_url))) as url:
+    def keyed_app(self, shared_fake_url: str) -> Iterator[str]:
+        keys = parse_api_keys("all:*,sessions:/api/v1/sessions*")
+        with serve_in_thread(create_app(settings_for(shared_fake_url, api_keys=keys))) as url:
             yield url
 
     async def test_keys(self, keyed_app: str, client: httpx.AsyncClient) -> None:
@@ -125,9 +126,9 @@ class TestClientRateLimit:
     """With F1GRAPH_CLIENT_RATE_PER_MINUTE set, a client past it gets 429 and Retry-After."""
 
     @pytest.fixture
-    def limited_app(self, monkeypatch: pytest.MonkeyPatch, shared_fake_url: str) -> Iterator[str]:
-        monkeypatch.setenv("F1GRAPH_CLIENT_RATE_PER_MINUTE", "3")
-        with serve_in_thread(create_app(settings_for(shared_fake_url))) as url:
+    def limited_app(self, shared_fake_url: str) -> Iterator[str]:
+        settings = settings_for(shared_fake_url, client_rate_per_minute=3)
+        with serve_in_thread(create_app(settings)) as url:
             yield url
 
     async def test_fourth_request_in_a_minute(

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from f1graph.compat import ROUTES
+from f1graph.compat import ROUTES, handler
+from f1graph.compat.handler import StoredOperationError
 from f1graph.compat.operations import invalid_operations, operations
 from f1graph.compat.params import DATETIME, DRIVER_LIST, WHOLE, Param
-from f1graph.compat.settings import CompatSettings, parse_api_keys
 from f1graph.errors import BadRequestError, ConfigError
 from f1graph.schema import schema
+from f1graph.settings import Settings, parse_api_keys
+from f1graph.web import create_app
 
 CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "docs"
 CONTRACT_FILE = CONTRACT / "legacy-rest-contract.md"
@@ -54,6 +56,14 @@ class TestStoredOperations:
         assert "fragment BreakerFields" in doc
         assert "fragment LapFields" not in doc
 
+    def test_an_operation_the_schema_rejects_stops_start_up(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        rejected = {"FastestLaps": ['Cannot query field "nope" on type "Session".']}
+        monkeypatch.setattr(handler, "invalid_operations", lambda _schema: rejected)
+        with pytest.raises(StoredOperationError, match="Operation FastestLaps is invalid"):
+            create_app(Settings())
+
 
 class TestParams:
     """Parameters are read strictly and a bad one is named in the message."""
@@ -80,13 +90,18 @@ class TestParams:
                 param.read(raw)
 
 
-class TestCompatSettings:
-    """F1GRAPH_API_KEYS and F1GRAPH_CLIENT_RATE_PER_MINUTE are read, or rejected by name."""
+class TestShimSettings:
+    """F1GRAPH_API_KEYS, F1GRAPH_ADMIN_KEYS and F1GRAPH_CLIENT_RATE_PER_MINUTE are read, or
+    rejected by name."""
 
     def test_off_by_default(self) -> None:
-        settings = CompatSettings.from_env({})
+        settings = Settings.from_env({})
         assert settings.api_keys == {}
         assert settings.client_rate_per_minute == 0
+        assert settings.admin_keys == frozenset()
+
+    def test_admin_keys(self) -> None:
+        assert Settings.from_env({"F1GRAPH_ADMIN_KEYS": "a, b"}).admin_keys == {"a", "b"}
 
     def test_keys_and_globs(self) -> None:
         keys = parse_api_keys("key1:*, key2:/api/v1/sessions*|/api/v1/drivers*,key2:/x")
@@ -95,8 +110,9 @@ class TestCompatSettings:
     @pytest.mark.parametrize(
         ("name", "value"),
         [("F1GRAPH_API_KEYS", "key1"), ("F1GRAPH_API_KEYS", ":*"),
-         ("F1GRAPH_CLIENT_RATE_PER_MINUTE", "-3"), ("F1GRAPH_CLIENT_RATE_PER_MINUTE", "ten")],
+         ("F1GRAPH_CLIENT_RATE_PER_MINUTE", "-3"), ("F1GRAPH_CLIENT_RATE_PER_MINUTE", "ten"),
+         ("F1GRAPH_ADMIN_KEYS", "k:*")],
     )  # fmt: skip
     def test_bad_values_name_the_variable(self, name: str, value: str) -> None:
         with pytest.raises(ConfigError, match=name):
-            CompatSettings.from_env({name: value})
+            Settings.from_env({name: value})

@@ -12,7 +12,6 @@ import pytest
 
 from f1graph.replay.events import EventKind, ReplayStream
 from f1graph.replay.player import ReplayOptions
-from f1graph.replay.registry import registry_for
 from f1graph.runtime import build_services
 from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows
@@ -54,7 +53,7 @@ class TestLocationsOverHttp:
             location_hz=1,
         )
         try:
-            async with registry_for(services).use(9531) as timeline:
+            async with services.replays.use(9531) as timeline:
                 events = await collect(timeline, options)
             windows = server.counts["location"]
         finally:

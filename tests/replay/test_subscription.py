@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
-from f1graph.replay.registry import registry_for
 from f1graph.runtime import Context, Services, build_services
 from f1graph.schema import schema
 from tests.data import raw_rows
@@ -150,7 +149,7 @@ class TestSharedTimeline:
 
     async def test_hundred_subscribers_one_load(self) -> None:
         services = build_services(recorded_settings())
-        registry = registry_for(services)
+        registry = services.replays
         registry.linger_s = 0
         everyone_in = asyncio.Event()
         held: list[int] = []

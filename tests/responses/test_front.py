@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import timedelta
 
 import httpx
-import pytest
 
 from f1graph.cache import keys
 from f1graph.web import create_app
@@ -45,10 +44,10 @@ class TestCoalescing:
         assert qualifying.json()["data"]["session"]["sessionName"] == "Qualifying"
 
     async def test_different_api_keys_rights_are_not_coalesced(
-        self, monkeypatch: pytest.MonkeyPatch, served: Served, client: httpx.AsyncClient
+        self, served: Served, client: httpx.AsyncClient
     ) -> None:
-        monkeypatch.setenv("F1GRAPH_API_KEYS", "alpha:*,beta:/api/v1/sessions*")
-        keyed = create_app(settings_for(_fake_url(served)))  # keys are read when it is made
+        keys = {"alpha": ("*",), "beta": ("/graphql", "/api/v1/sessions*")}
+        keyed = create_app(settings_for(_fake_url(served), api_keys=keys))
         with serve_in_thread(keyed) as url:
             body = {"query": QUERY, "variables": {"sessionKey": RACE}}
             served.fake.delay_s = 0.1

@@ -1,16 +1,15 @@
-"""The replay page in headless Chromium (Debian's package; Playwright drives it, downloads none):
+"""The replay page in headless Chromium (``browser`` in conftest.py):
 it plays a recorded session and shows the running order the graph gives for that instant."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from f1graph.runtime import Context, build_services
 from f1graph.schema import schema
@@ -18,17 +17,6 @@ from f1graph.web import create_app
 from tests.replay.helpers import recorded_settings
 from tests.servers import serve_in_thread
 
-CHROMIUM = Path(os.environ.get("F1GRAPH_CHROMIUM", "/usr/bin/chromium"))
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FROM = "2026-03-29T05:30:00Z"  # 17.5 minutes of racing, played in 3.5 s at 300x
 TO = "2026-03-29T05:47:31.500Z"
 STANDINGS = f"""{{ session(sessionKey: 11253) {{ standings(at: "{TO}") {{
@@ -41,19 +29,6 @@ TYRES = f"""subscription {{ replay(sessionKey: 11253, speed: 0, from: "{TO}", in
 def base_url() -> Iterator[str]:
     with serve_in_thread(create_app(recorded_settings()), ws="websockets-sansio") as url:
         yield url
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"  # noqa: ASYNC240
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=FLAGS, chromium_sandbox=False
-        )
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 async def play(browser: Browser, url: str) -> tuple[Page, list[str]]:

@@ -11,7 +11,6 @@ import pytest
 from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
-from f1graph.replay.registry import registry_for
 from f1graph.web import create_app
 from tests.data import raw_rows
 from tests.replay.helpers import recorded_settings
@@ -79,7 +78,7 @@ class TestGraphqlTransportWs:
             )
             first = await receive(ws)
             assert first["payload"]["data"]["replay"]["kind"] == "SNAPSHOT"
-            registry = registry_for(app.state.services)
+            registry = app.state.services.replays
             assert registry.users(11253) == 1
             await ws.send(json.dumps({"id": "7", "type": "complete"}))
             deadline = time.monotonic() + 10

@@ -9,7 +9,7 @@ import pytest
 from f1graph.analysis.telemetry import lap_window_ms
 from f1graph.openf1.columns import CarDataColumns
 from f1graph.openf1.records import CarData, Lap
-from f1graph.testing.cardata import car_data_rows_json, generate_car_data
+from tests.cardata import car_data_rows_json, generate_car_data
 from tests.data import DATA_DIR, raw_bytes, raw_rows
 
 

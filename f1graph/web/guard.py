@@ -1,0 +1,66 @@
+"""The door of ``/graphql``: the API key and the client rate, before Strawberry sees a byte.
+
+Over HTTP a refused request gets a GraphQL-shaped body with ``extensions.code`` and the error's
+status (401, 403, 429 with ``Retry-After``). The websocket is checked at ``connection_init``,
+where the key may come in the payload instead of the upgrade's headers.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+
+from f1graph.access import Identity, identity_of, key_from_params, remember_identity
+from f1graph.access.scope import gate_of
+from f1graph.errors import ClientRateLimitError, F1GraphError
+from f1graph.schema.scalars import dumps_json
+
+
+def error_response(error: F1GraphError) -> Response:
+    """``{"data": null, "errors": [...]}`` with the error's code, status and retry delay."""
+    headers: dict[str, str] = {}
+    if isinstance(error, ClientRateLimitError):
+        headers["Retry-After"] = str(max(1, round(error.retry_after_s)))
+    if error.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    body = {
+        "data": None,
+        "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+    }
+    return Response(dumps_json(body), error.status, headers, media_type="application/json")
+
+
+def _is_ide_page(request: Request) -> bool:
+    # GraphiQL's page itself holds no data; the queries it sends are checked like any other
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+async def refusal(request: Request) -> Response | None:
+    """None when the request may go on, else the answer refusing it."""
+    gate = gate_of(request)
+    if gate is None or _is_ide_page(request):
+        return None
+    try:
+        await gate.admit(identity_of(request), request.url.path)
+    except F1GraphError as error:
+        return error_response(error)
+    return None
+
+
+async def admit_websocket(connection: HTTPConnection, params: dict[str, object] | None) -> Identity:
+    """The identity of a websocket at ``connection_init``; raises the refusal's error."""
+    identity = identity_of(connection)
+    gate = gate_of(connection)
+    if gate is None:
+        return identity
+    key = key_from_params(params)
+    if key is not None:
+        host = connection.client.host if connection.client else "-"
+        identity = gate.identify(key, host)
+        remember_identity(connection, identity)
+    await gate.admit(identity, connection.url.path)
+    return identity
