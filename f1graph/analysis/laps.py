@@ -140,15 +140,34 @@ def _mean(values: Sequence[float]) -> float | None:
     return statistics.fmean(values) if values else None
 
 
+def completed_laps(laps: Sequence[Lap]) -> list[Lap]:
+    """The laps a car completed: those with a ``lap_duration``, or followed by a later lap of the
+    same car (lap 1 may have no duration yet was completed). The row a car files after the
+    chequered flag (no time, nothing after it) is not a completed lap."""
+    numbers = {(lap.driver_number, lap.lap_number) for lap in laps}
+    return [
+        lap
+        for lap in laps
+        if lap.lap_duration is not None or (lap.driver_number, lap.lap_number + 1) in numbers
+    ]
+
+
+def race_distance(laps: Sequence[Lap]) -> int | None:
+    """The session's distance [laps]: the highest lap number any car completed (see
+    :func:`completed_laps`), so 78 for a 78-lap race whose cars file an untimed lap 79 after
+    the flag; None without completed laps."""
+    return max((lap.lap_number for lap in completed_laps(laps)), default=None)
+
+
 def lap_statistics(context: LapContext) -> LapStatistics:
-    """Totals over the session: lap rows, the fastest lap, best sectors and speed-trap maxima
-    over all laps, and the mean of clean laps."""
+    """Totals over the session: lap rows, the race distance (:func:`race_distance`), the
+    fastest lap, best sectors and speed-trap maxima over all laps, and the mean of clean laps."""
     laps = context.laps
     clean = [lap.lap_duration for lap in context.clean_laps() if lap.lap_duration is not None]
     return LapStatistics(
         total_laps=len(laps),
         timed_laps=len(_timed(laps)),
-        max_lap_number=max((lap.lap_number for lap in laps), default=None),
+        max_lap_number=race_distance(laps),
         driver_count=len(context.drivers),
         fastest_lap=fastest_lap(laps),
         best_sector_1=best_sector(laps, 1),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from f1graph.analysis.clean import LapContext
-from f1graph.analysis.laps import best_sector, fastest_lap
+from f1graph.analysis.laps import best_sector, completed_laps, fastest_lap
 from f1graph.analysis.positions import start_positions
 from f1graph.openf1.records import Lap, Position, SessionResult, StartingGrid
 
@@ -26,7 +26,7 @@ class DriverPerformance:
     best_sector_2_s: float | None
     best_sector_3_s: float | None
     top_speed_kph: int | None
-    pit_stops: int
+    pit_stops: int | None
     start_position: int | None
     finish_position: int | None
     places_gained: int | None
@@ -36,10 +36,8 @@ class DriverPerformance:
 
 
 def laps_completed(laps: Sequence[Lap]) -> int:
-    """Laps with a ``lap_duration``, or followed by a later lap of the same driver (lap 1 may
-    have no duration yet was completed)."""
-    numbers = {lap.lap_number for lap in laps}
-    return sum(1 for lap in laps if lap.lap_duration is not None or lap.lap_number + 1 in numbers)
+    """How many of one driver's laps were completed (see :func:`completed_laps`)."""
+    return len(completed_laps(laps))
 
 
 def _top_speed(laps: Sequence[Lap]) -> int | None:
@@ -54,10 +52,13 @@ def driver_performance(
     positions: Sequence[Position] = (),
     session_result: Sequence[SessionResult] = (),
     starting_grid: Sequence[StartingGrid] = (),
+    pits_known: bool = True,
 ) -> list[DriverPerformance]:
     """Per driver: laps completed (``session_result.number_of_laps`` when known, else
     :func:`laps_completed`), fastest lap, mean of clean laps, best sectors, top speed (max of
-    the i1, i2 and speed-trap speeds), pit rows, start (grid slot, else first position row),
+    the i1, i2 and speed-trap speeds), pit rows (None when ``pits_known`` is false: the
+    session's pit data is missing, so the count is unknown, not zero), start (grid slot, else
+    first position row),
     finish (classified position, else last position row), places gained = start - finish, and
     ``dnf``/``dns``/``dsq`` from ``session_result`` only (None when it has no row: a lap without
     a duration is not a retirement). Ordered by finish, drivers without one last."""
@@ -100,7 +101,9 @@ def driver_performance(
                 best_sector_2_s=sectors[1].duration_s if sectors[1] else None,
                 best_sector_3_s=sectors[2].duration_s if sectors[2] else None,
                 top_speed_kph=_top_speed(laps),
-                pit_stops=sum(1 for p in context.pits if p.driver_number == driver),
+                pit_stops=sum(1 for p in context.pits if p.driver_number == driver)
+                if pits_known
+                else None,
                 start_position=start,
                 finish_position=finish,
                 places_gained=start - finish if start is not None and finish is not None else None,

@@ -49,6 +49,12 @@ def safety_car_periods(
     ]
 
 
+def red_flag_laps(timeline: TrackTimeline) -> list[tuple[int | None, int | None]]:
+    """Each red-flag period (see :mod:`f1graph.analysis.track_status`) as the leader's first and
+    last lap under it (None where race control gives no lap)."""
+    return [(p.start_lap, p.end_lap) for p in timeline.periods if p.status is TrackStatus.RED]
+
+
 @dataclass(frozen=True, slots=True)
 class FlagMessage:
     """A race-control message that shows a flag."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -22,9 +23,53 @@ def compound_letter(compound: str | None) -> str:
     return _LETTERS.get((compound or "").upper(), "?")
 
 
+def _by_number(stints: Sequence[Stint]) -> list[Stint]:
+    return sorted(stints, key=lambda s: (s.driver_number, s.stint_number))
+
+
+def first_own_lap(stint: Stint, previous: Stint | None) -> int | None:
+    """The first lap run on the stint's tyres: ``lap_start``, or ``lap_start + 1`` where the
+    driver's previous stint ends on that same lap. Some OpenF1 sessions file a stop's in-lap
+    as both the last lap of one stint and the first of the next (Monaco 2024, Canada 2024); the
+    in-lap is run on the old tyres, so it belongs to the earlier stint only."""
+    if stint.lap_start is None:
+        return None
+    ended = None if previous is None else previous.lap_end
+    if ended is not None and ended >= stint.lap_start:
+        return ended + 1
+    return stint.lap_start
+
+
+def own_lap_ranges(stints: Sequence[Stint]) -> dict[tuple[int, int], tuple[int | None, int | None]]:
+    """Per ``(driver_number, stint_number)``: the first and last lap run on that stint's tyres
+    (see :func:`first_own_lap`); the last is ``lap_end`` (None while open)."""
+    out: dict[tuple[int, int], tuple[int | None, int | None]] = {}
+    previous: Stint | None = None
+    for stint in _by_number(stints):
+        if previous is not None and previous.driver_number != stint.driver_number:
+            previous = None
+        out[stint.driver_number, stint.stint_number] = (
+            first_own_lap(stint, previous),
+            stint.lap_end,
+        )
+        previous = stint
+    return out
+
+
+def stint_lap_count(first: int | None, last: int | None) -> int | None:
+    """Laps run on a stint's tyres: ``last - first + 1`` over its own laps (see
+    :func:`first_own_lap`), so a lap two overlapping stints share is counted once; 0 for a
+    stint that has no lap of its own; None while either end is unknown."""
+    if first is None or last is None:
+        return None
+    return max(0, last - first + 1)
+
+
 def stint_for_lap(lap: Lap, stints: Sequence[Stint]) -> Stint | None:
-    """The driver's stint with ``lap_start <= lap_number <= lap_end`` (an unknown end is open)."""
-    for stint in stints:
+    """The driver's stint whose laps include the lap (``lap_start <= lap_number <= lap_end``,
+    an unknown end open); a lap two stints share (the in-lap, see :func:`first_own_lap`)
+    belongs to the earlier stint."""
+    for stint in sorted(stints, key=lambda s: s.stint_number):
         if (
             stint.driver_number == lap.driver_number
             and stint.lap_start is not None
@@ -35,11 +80,25 @@ def stint_for_lap(lap: Lap, stints: Sequence[Stint]) -> Stint | None:
     return None
 
 
-def tyre_age(lap: Lap, stint: Stint) -> int | None:
-    """Tyre age [laps] on this lap: ``tyre_age_at_start + (lap_number - lap_start)``."""
-    if stint.tyre_age_at_start is None or stint.lap_start is None:
+def tyre_age(lap: Lap, stint: Stint, previous: Stint | None = None) -> int | None:
+    """Tyre age [laps] on this lap of ``stint`` (``previous``: the driver's stint before it):
+    ``tyre_age_at_start`` on the stint's first own lap (the out-lap, see
+    :func:`first_own_lap`), one more each lap after. So the out-lap of a new set is 0 whichever
+    way the session files its stints."""
+    first = first_own_lap(stint, previous)
+    if stint.tyre_age_at_start is None or first is None:
         return None
-    return stint.tyre_age_at_start + (lap.lap_number - stint.lap_start)
+    return stint.tyre_age_at_start + max(0, lap.lap_number - first)
+
+
+def previous_stint(stint: Stint, stints: Sequence[Stint]) -> Stint | None:
+    """The driver's stint just before ``stint`` (by stint number), if any."""
+    earlier = [
+        s
+        for s in stints
+        if s.driver_number == stint.driver_number and s.stint_number < stint.stint_number
+    ]
+    return max(earlier, key=lambda s: s.stint_number, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +120,7 @@ class DriverStrategy:
     driver_number: int
     stints: list[StintSummary]
     stops: int
+    red_flag_changes: int | None
     label: str
 
 
@@ -72,12 +132,42 @@ class StrategyCount:
     count: int
 
 
-def tyre_strategies(stints: Sequence[Stint]) -> list[DriverStrategy]:
-    """Per driver (by number): stints by ``stint_number``, stops = stints - 1, and the label =
-    compound letters joined by ``-`` (``?`` for an unknown compound)."""
+LapSpan = tuple[int | None, int | None]
+"""A stretch of the race by the leader's lap numbers: first and last lap (None: open)."""
+
+
+def in_lap_of_change(before: Stint, after: Stint) -> int | None:
+    """The lap on which the driver came in to change from ``before``'s tyres to ``after``'s:
+    ``before.lap_end``, else the lap before ``after.lap_start``."""
+    if before.lap_end is not None:
+        return before.lap_end
+    return None if after.lap_start is None else after.lap_start - 1
+
+
+def is_red_flag_change(in_lap: int | None, red_flags: Sequence[LapSpan]) -> bool:
+    """Whether a tyre change made on ``in_lap`` was made while the session was suspended: the
+    lap lies within a red-flag period's laps (first to last lap of the leader under it)."""
+    if in_lap is None:
+        return False
+    return any(
+        (first is None or first <= in_lap) and (last is None or in_lap <= last)
+        for first, last in red_flags
+    )
+
+
+def tyre_strategies(
+    stints: Sequence[Stint], red_flags: Sequence[LapSpan] | None = ()
+) -> list[DriverStrategy]:
+    """Per driver (by number): stints by ``stint_number`` with their own lap counts (see
+    :func:`stint_lap_count`), the label = compound letters joined by ``-`` (``?`` for an unknown
+    compound), and the stops: tyre changes (stints - 1) less those made while the session was
+    suspended (see :func:`is_red_flag_change`), which are counted in ``red_flag_changes``.
+    ``red_flags`` None means race control is unknown: then every change counts as a stop and
+    ``red_flag_changes`` is None."""
     grouped: defaultdict[int, list[Stint]] = defaultdict(list)
     for stint in stints:
         grouped[stint.driver_number].append(stint)
+    ranges = own_lap_ranges(stints)
     out = []
     for driver in sorted(grouped):
         ordered = sorted(grouped[driver], key=lambda s: s.stint_number)
@@ -87,15 +177,21 @@ def tyre_strategies(stints: Sequence[Stint]) -> list[DriverStrategy]:
                 s.compound,
                 s.lap_start,
                 s.lap_end,
-                s.lap_end - s.lap_start + 1
-                if s.lap_start is not None and s.lap_end is not None
-                else None,
+                stint_lap_count(*ranges[s.driver_number, s.stint_number]),
                 s.tyre_age_at_start,
             )
             for s in ordered
         ]
         label = "-".join(compound_letter(s.compound) for s in ordered)
-        out.append(DriverStrategy(driver, summaries, len(ordered) - 1, label))
+        changes = len(ordered) - 1
+        red: int | None = None
+        if red_flags is not None:
+            red = sum(
+                1
+                for a, b in itertools.pairwise(ordered)
+                if is_red_flag_change(in_lap_of_change(a, b), red_flags)
+            )
+        out.append(DriverStrategy(driver, summaries, changes - (red or 0), red, label))
     return out
 
 

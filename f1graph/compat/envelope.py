@@ -46,13 +46,23 @@ def _json(body: dict[str, Any], status: int, headers: dict[str, str] | None = No
     return Response(dumps_json(body), status, headers, media_type="application/json")
 
 
-def success(session_key: int | None, data: Any, *, stale: bool) -> Response:
-    """The success envelope; ``count`` for a list, ``stale`` when a stale cache entry served."""
+def success(
+    session_key: int | None,
+    data: Any,
+    *,
+    stale: bool,
+    unavailable: list[dict[str, object]] | None = None,
+) -> Response:
+    """The success envelope; ``count`` for a list, ``stale`` when a stale cache entry served,
+    ``unavailable`` (``[{sessionKey, dataset}]``) when a dataset OpenF1 always has for such a
+    session had no rows, so what is derived from it is null (as ``extensions.unavailable``)."""
     body: dict[str, Any] = {"sessionKey": session_key, "data": data, "timestamp": now_iso()}
     if isinstance(data, list):
         body["count"] = len(data)
     if stale:
         body["stale"] = True
+    if unavailable:
+        body["unavailable"] = unavailable
     return _json(body, 200)
 
 

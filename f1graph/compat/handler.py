@@ -61,8 +61,10 @@ async def answer(route: LegacyRoute, op: Operation, request: Request) -> Respons
             session_key = values.get(route.session_param) if route.session_param else None
             data = route.pick(result.data)
             stale = context.loaders.stale
-            body = envelope.success(session_key, data, stale=stale).body
-            return Produced(200, bytes(body), not stale)
+            unavailable = context.loaders.unavailable_list()
+            body = envelope.success(session_key, data, stale=stale, unavailable=unavailable).body
+            # a dataset still missing may yet arrive: such answers are not stored
+            return Produced(200, bytes(body), not stale and not unavailable)
 
         front: Responses | None = getattr(request.app.state, "responses", None)
         if front is None:

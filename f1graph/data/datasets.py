@@ -118,6 +118,19 @@ class Datasets:
         parsed = self._parsed.get(keys.dataset_key(session_key, endpoint))
         return parsed if parsed is not None and parsed.fresh_until > time.time() else None
 
+    async def held(self, endpoint: str, session_key: int) -> Dataset | None:
+        """The dataset if this process or the cache holds it (fresh or stale), without any
+        upstream call; else ``None``."""
+        key = keys.dataset_key(session_key, endpoint)
+        parsed = self._parsed.get(key)
+        if parsed is not None:
+            return parsed
+        entry = await self.cache.get(key)
+        if entry is None:
+            return None
+        rows = ENDPOINTS[endpoint].decode(entry.payload)
+        return Dataset(endpoint, session_key, rows, len(entry.payload), entry.fresh_until)
+
     async def session_end(self, session_key: int) -> datetime | None:
         rows = (await self.get("sessions", session_key)).rows
         return rows[0].date_end if rows else None

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from f1graph.analysis import stints
 from f1graph.analysis.track_status import TrackTimeline
 from f1graph.data import Datasets
 from f1graph.errors import NotFoundError
-from f1graph.openf1.records import Lap, Stint
+from f1graph.openf1.records import Lap
 from f1graph.replay.events import Event, EventKind, LapDone, ReplayStream, Tyres
 from f1graph.replay.locations import Locations, location_reader
-from f1graph.replay.state import SessionState, StintSpan
+from f1graph.replay.state import SessionState
 from f1graph.times import epoch_ms
 
 if TYPE_CHECKING:
@@ -123,10 +124,11 @@ def _lap_events(laps: Sequence[Lap], state: SessionState) -> list[Event]:
         end = state.lap_ends.get((lap.driver_number, lap.lap_number))
         if end is None:
             continue
-        stint = _stint_of(state.stints.get(lap.driver_number, []), lap.lap_number)
+        driver_stints = [span.stint for span in state.stints.get(lap.driver_number, [])]
+        stint = stints.stint_for_lap(lap, driver_stints)
         age = None
-        if stint is not None and stint.tyre_age_at_start is not None and stint.lap_start:
-            age = stint.tyre_age_at_start + lap.lap_number - stint.lap_start
+        if stint is not None:
+            age = stints.tyre_age(lap, stint, stints.previous_stint(stint, driver_stints))
         done = LapDone(
             driver_number=lap.driver_number,
             lap_number=lap.lap_number,
@@ -140,16 +142,6 @@ def _lap_events(laps: Sequence[Lap], state: SessionState) -> list[Event]:
         )
         out.append(Event(EventKind.LAP, epoch_ms(end), end, done))
     return out
-
-
-def _stint_of(spans: Sequence[StintSpan], lap_number: int) -> Stint | None:
-    found = None
-    for span in spans:
-        s = span.stint
-        if s.lap_start is not None and s.lap_start <= lap_number:
-            if s.lap_end is None or lap_number <= s.lap_end:
-                found = s
-    return found
 
 
 def _stint_events(state: SessionState) -> list[Event]:

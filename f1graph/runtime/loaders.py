@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from aiodataloader import DataLoader
 
 from f1graph.data import Dataset, Datasets
+from f1graph.openf1 import always_has
 from f1graph.telemetry import TelemetryLoader, TelemetryStore
 
 T = TypeVar("T")
@@ -21,6 +22,9 @@ class Loaders:
         self.datasets = datasets
         self.max_batch = max_batch
         self.stale = False  # set when any dataset served came from a stale cache entry
+        # (session key, endpoint) of datasets a session of its type always has that came back
+        # with no rows, and that an answer was derived from: listed in extensions.unavailable
+        self.unavailable: set[tuple[int, str]] = set()
         self._loaders: dict[str, DataLoader[int, Dataset]] = {}
         self._telemetry: TelemetryLoader | None = None
         self._memo: dict[Hashable, asyncio.Future[Any]] = {}
@@ -41,6 +45,29 @@ class Loaders:
         if dataset.stale:
             self.stale = True
         return dataset
+
+    async def known(self, endpoint: str, session_key: int) -> Dataset | None:
+        """The dataset, or None when it has no rows although a session of its type always has
+        them in OpenF1 (see :mod:`f1graph.openf1.coverage`): then whatever is derived from it is
+        unknown, and the answer lists ``(session_key, endpoint)`` as unavailable."""
+        dataset = await self.dataset(endpoint, session_key)
+        if dataset.rows or not await self.always_has(endpoint, session_key):
+            return dataset
+        self.unavailable.add((session_key, endpoint))
+        return None
+
+    async def always_has(self, endpoint: str, session_key: int) -> bool:
+        """Whether OpenF1 always has ``endpoint`` rows for a session of this one's type."""
+        sessions = (await self.dataset("sessions", session_key)).rows
+        return bool(sessions) and always_has(sessions[0].session_type, endpoint)
+
+    def mark_unavailable(self, session_key: int, endpoint: str) -> None:
+        """Note that an answer was derived without ``endpoint``'s missing rows."""
+        self.unavailable.add((session_key, endpoint))
+
+    def unavailable_list(self) -> list[dict[str, object]]:
+        """``[{sessionKey, dataset}]`` in key order, as ``extensions.unavailable`` lists them."""
+        return [{"sessionKey": k, "dataset": e} for k, e in sorted(self.unavailable)]
 
     async def rows(self, endpoint: str, session_key: int) -> list[Any]:
         return (await self.dataset(endpoint, session_key)).rows

@@ -16,6 +16,11 @@ from f1graph.times import utc
 
 T = TypeVar("T")
 
+UNKNOWN = (
+    " Null when a dataset it needs is missing although OpenF1 always has it for such a session "
+    "(the answer lists it in extensions.unavailable)."
+)
+
 
 def as_graph(_graph_type: type[T], rows: Iterable[Any]) -> list[T]:
     """The records as the graph type whose fields they carry."""

@@ -9,10 +9,11 @@ import strawberry
 from f1graph.errors import NotFoundError
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import DriverAnalysisFields
-from f1graph.schema.common import arg, as_graph, loaders, one_as_graph
+from f1graph.schema.common import UNKNOWN, arg, as_graph, loaders, one_as_graph
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import SessionResult
+from f1graph.schema.session_data import known_driver_rows
 from f1graph.schema.stint import Stint
 from f1graph.schema.telemetry import DriverTelemetryFields
 from f1graph.schema.timing import PitStop, Position
@@ -35,10 +36,10 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
     headshot_url: str | None = strawberry.field(description="Portrait picture.")
     country_code: str | None = strawberry.field(description="Nationality, ISO 3166 alpha-3.")
 
-    @strawberry.field(description="The driver's laps, by lap number.")
-    async def laps(self, info: Info) -> list[Lap]:
-        rows = await loaders(info).driver_rows("laps", self.session_key, self.driver_number)
-        return as_graph(Lap, rows)
+    @strawberry.field(description="The driver's laps, by lap number." + UNKNOWN)
+    async def laps(self, info: Info) -> list[Lap] | None:
+        rows = await known_driver_rows(info, "laps", self.session_key, self.driver_number)
+        return None if rows is None else as_graph(Lap, rows)
 
     @strawberry.field(
         description="One lap; null with a NOT_FOUND error if the driver has no such lap."
@@ -55,25 +56,25 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
             )
         return one_as_graph(Lap, row)
 
-    @strawberry.field(description="The driver's stints, in order.")
-    async def stints(self, info: Info) -> list[Stint]:
-        rows = await loaders(info).driver_rows("stints", self.session_key, self.driver_number)
-        return as_graph(Stint, rows)
+    @strawberry.field(description="The driver's stints, in order." + UNKNOWN)
+    async def stints(self, info: Info) -> list[Stint] | None:
+        rows = await known_driver_rows(info, "stints", self.session_key, self.driver_number)
+        return None if rows is None else as_graph(Stint, rows)
 
-    @strawberry.field(description="The driver's pit-lane visits, in time order.")
-    async def pit_stops(self, info: Info) -> list[PitStop]:
-        rows = await loaders(info).driver_rows("pit", self.session_key, self.driver_number)
-        return as_graph(PitStop, rows)
+    @strawberry.field(description="The driver's pit-lane visits, in time order." + UNKNOWN)
+    async def pit_stops(self, info: Info) -> list[PitStop] | None:
+        rows = await known_driver_rows(info, "pit", self.session_key, self.driver_number)
+        return None if rows is None else as_graph(PitStop, rows)
 
-    @strawberry.field(description="The driver's position changes, in time order.")
-    async def positions(self, info: Info) -> list[Position]:
-        rows = await loaders(info).driver_rows("position", self.session_key, self.driver_number)
-        return as_graph(Position, rows)
+    @strawberry.field(description="The driver's position changes, in time order." + UNKNOWN)
+    async def positions(self, info: Info) -> list[Position] | None:
+        rows = await known_driver_rows(info, "position", self.session_key, self.driver_number)
+        return None if rows is None else as_graph(Position, rows)
 
-    @strawberry.field(description="The driver's gaps over the session (races only).")
-    async def intervals(self, info: Info) -> list[Interval]:
-        rows = await loaders(info).driver_rows("intervals", self.session_key, self.driver_number)
-        return as_graph(Interval, rows)
+    @strawberry.field(description="The driver's gaps over the session (races only)." + UNKNOWN)
+    async def intervals(self, info: Info) -> list[Interval] | None:
+        rows = await known_driver_rows(info, "intervals", self.session_key, self.driver_number)
+        return None if rows is None else as_graph(Interval, rows)
 
     @strawberry.field(description="The driver's classification in the session, if published.")
     async def result(self, info: Info) -> SessionResult | None:

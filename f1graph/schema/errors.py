@@ -40,7 +40,9 @@ def with_code(error: GraphQLError) -> GraphQLError:
 
 
 class ErrorCodes(SchemaExtension):
-    """Adds codes to errors and ``extensions.stale`` when a stale cache entry answered."""
+    """Adds codes to errors, ``extensions.stale`` when a stale cache entry answered, and
+    ``extensions.unavailable`` (``[{sessionKey, dataset}]``) when part of the answer is null
+    because a dataset OpenF1 always has for such a session came back with no rows."""
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -54,4 +56,11 @@ class ErrorCodes(SchemaExtension):
     def get_results(self) -> dict[str, object]:
         context = self.execution_context.context
         loaders = getattr(context, "loaders", None)
-        return {"stale": True} if loaders is not None and loaders.stale else {}
+        if loaders is None:
+            return {}
+        out: dict[str, object] = {}
+        if loaders.stale:
+            out["stale"] = True
+        if loaders.unavailable:
+            out["unavailable"] = loaders.unavailable_list()
+        return out

@@ -12,6 +12,7 @@ from f1graph.analysis.stints import stint_for_lap
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import LapAnalysisFields
 from f1graph.schema.common import loaders
+from f1graph.schema.session_data import session_drivers
 from f1graph.schema.telemetry import LapTelemetryFields
 
 if TYPE_CHECKING:
@@ -103,8 +104,8 @@ class Lap(LapAnalysisFields, LapTelemetryFields):
     async def driver(
         self, info: Info
     ) -> Annotated[Driver, strawberry.lazy("f1graph.schema.driver")] | None:
-        rows = await loaders(info).driver_rows("drivers", self.session_key, self.driver_number)
-        return cast("Driver", rows[0]) if rows else None
+        found = (await session_drivers(info, self.session_key)).get(self.driver_number)
+        return cast("Driver", found)
 
     @strawberry.field(description="The stint (tyre set) the lap was run on, if known.")
     async def stint(

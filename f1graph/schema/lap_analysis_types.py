@@ -36,7 +36,10 @@ class SpeedTrapBest:
 class LapStatistics:
     total_laps: int = F(description="Lap rows recorded.")
     timed_laps: int = F(description="Laps with a lap time.")
-    max_lap_number: int | None = F(description="The highest lap number.")
+    max_lap_number: int | None = F(
+        description="The race distance [laps]: the highest lap number a car completed (timed, "
+        "or followed by a later lap), never the untimed row a car files after the flag."
+    )
     driver_count: int = F(description="Drivers with at least one lap.")
     fastest_lap: Annotated[Lap, strawberry.lazy("f1graph.schema.lap")] | None = F(
         description="The fastest lap (ties: the earlier)."
@@ -80,7 +83,10 @@ class StrategyStint:
     compound: str | None = F(description="The compound.")
     lap_start: int | None = F(description="First lap.")
     lap_end: int | None = F(description="Last lap.")
-    lap_count: int | None = F(description="Laps in the stint.")
+    lap_count: int | None = F(
+        description="Laps run on the stint's tyres; a lap two stints share in OpenF1 (the "
+        "in-lap) counts for the earlier one only."
+    )
     tyre_age_at_start: int | None = F(description="Tyre age at the start [laps].")
 
 
@@ -88,7 +94,14 @@ class StrategyStint:
 class DriverStrategy:
     driver_number: int = F(description="The driver's car number.")
     stints: list[StrategyStint] = F(description="Stints in order.")
-    stops: int = F(description="Stops: stints minus one.")
+    stops: int = F(
+        description="Stops: tyre changes (stints minus one), less those made while the session "
+        "was suspended (red flag) when race control says so."
+    )
+    red_flag_changes: int | None = F(
+        description="Tyre changes made while the session was suspended (red flag), not counted "
+        "as stops; null when race control is unavailable (then every change counts as a stop)."
+    )
     label: str = F(description="Compound initials joined by '-', e.g. M-H-H ('?' unknown).")
 
 
@@ -171,7 +184,10 @@ class DriverPerformance:
     top_speed_kph: int | None = F(
         name="topSpeed", description="Highest i1, i2 or speed-trap speed [km/h]."
     )
-    pit_stops: int = F(description="The driver's rows in pit data.")
+    pit_stops: int | None = F(
+        description="The driver's pit-lane visits (rows in OpenF1's pit data); null when the "
+        "session's pit data is unavailable (see extensions.unavailable)."
+    )
     start_position: int | None = F(description="Grid slot, else first position.")
     finish_position: int | None = F(description="Classified position, else last position.")
     places_gained: int | None = F(description="Start minus finish: positive is forward.")

@@ -16,6 +16,7 @@ from f1graph.analysis import incidents, laps, stints
 from f1graph.analysis.clean import LapExclusion
 from f1graph.analysis.track_status import TrackStatus
 from f1graph.data import Derived
+from f1graph.openf1 import always_has
 from f1graph.runtime import Info
 from f1graph.schema.common import loaders
 from f1graph.schema.session_data import derived_lap_context
@@ -28,7 +29,7 @@ _SOURCES = ("laps", "pit", "race_control", "sessions", "stints")
 class LapFacts:
     """What the analyses say of one lap."""
 
-    is_pit_in_lap: bool
+    is_pit_in_lap: bool | None
     is_clean: bool
     clean_lap_exclusion: LapExclusion | None
     is_personal_best: bool
@@ -37,68 +38,100 @@ class LapFacts:
     track_status: TrackStatus | None
 
 
-FactsByLap = dict[tuple[int, int], LapFacts]
+# the datasets each fact is derived from: when one is unavailable the answer lists it, and the
+# facts marked nullable below are null (unknown) rather than a guess
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "is_pit_in_lap": ("pit",),
+    "is_clean": ("pit", "race_control"),
+    "clean_lap_exclusion": ("pit", "race_control"),
+    "is_personal_best": ("race_control",),
+    "tyre_age": ("stints",),
+    "compound": ("stints",),
+    "track_status": ("race_control",),
+}
 
 
-def _compute(derived: Derived, inputs: list[Any]) -> FactsByLap:
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """Every lap's facts, and the source datasets missing although the session should have
+    them."""
+
+    by_lap: dict[tuple[int, int], LapFacts]
+    missing: frozenset[str]
+
+
+def _compute(derived: Derived, inputs: list[Any]) -> SessionFacts:
     laps_ds, pits_ds, race_control_ds, sessions_ds, stints_ds = inputs
+    session_type = sessions_ds.rows[0].session_type if sessions_ds.rows else None
+    missing = frozenset(
+        name
+        for name, dataset in zip(_SOURCES, inputs, strict=True)
+        if not dataset.rows and always_has(session_type, name)
+    )
     ctx = derived_lap_context(derived, laps_ds, pits_ds, race_control_ds, sessions_ds)
     stint_rows = stints_ds.rows
     deleted = incidents.deleted_laps(race_control_ds.rows)
     stints_by_driver: dict[int, list[Any]] = {}
-    for s in stint_rows:
+    for s in sorted(stint_rows, key=lambda s: s.stint_number):
         stints_by_driver.setdefault(s.driver_number, []).append(s)
-    out: FactsByLap = {}
+    out: dict[tuple[int, int], LapFacts] = {}
     for driver in ctx.drivers:
         driver_laps = ctx.driver_laps(driver)  # by lap number
+        driver_stints = stints_by_driver.get(driver, [])
         for i, lap in enumerate(driver_laps):
             key = (lap.driver_number, lap.lap_number)
-            stint = stints.stint_for_lap(lap, stints_by_driver.get(driver, []))
+            stint = stints.stint_for_lap(lap, driver_stints)
+            age = None
+            if stint is not None:
+                age = stints.tyre_age(lap, stint, stints.previous_stint(stint, driver_stints))
             out[key] = LapFacts(
-                is_pit_in_lap=ctx.is_pit_in_lap(lap),
+                is_pit_in_lap=None if "pit" in missing else ctx.is_pit_in_lap(lap),
                 is_clean=ctx.is_clean(lap),
                 clean_lap_exclusion=ctx.exclusion(lap),
                 is_personal_best=laps.is_personal_best(lap, driver_laps[: i + 1], deleted),
-                tyre_age=None if stint is None else stints.tyre_age(lap, stint),
+                tyre_age=age,
                 compound=None if stint is None else stint.compound,
-                track_status=ctx.track_status(lap),
+                track_status=None if "race_control" in missing else ctx.track_status(lap),
             )
-    return out
+    return SessionFacts(out, missing)
 
 
-def _facts_of(derived: Derived, inputs: list[Any]) -> FactsByLap:
+def _facts_of(derived: Derived, inputs: list[Any]) -> SessionFacts:
     key = ("lap_facts", inputs[0].session_key)
     return derived.get(key, inputs, lambda: _compute(derived, inputs))
 
 
-def lap_facts(info: Info, lap: Any) -> LapFacts | Awaitable[LapFacts | None] | None:
-    """The lap's facts: at once when the session's datasets are warm here, else awaitable."""
+def session_facts(info: Info, session_key: int) -> SessionFacts | Awaitable[SessionFacts]:
+    """The session's lap facts: at once when its datasets are warm here, else awaitable."""
     datasets = info.context.services.datasets
-    inputs = [datasets.peek(name, lap.session_key) for name in _SOURCES]
+    inputs = [datasets.peek(name, session_key) for name in _SOURCES]
     if all(d is not None for d in inputs):
-        derived = info.context.services.derived
-        facts = derived.get(
-            ("lap_facts", lap.session_key), inputs, lambda: _compute(derived, inputs)
-        )
-        return facts.get((lap.driver_number, lap.lap_number))
-    return _lap_facts_later(info, lap)
+        return _facts_of(info.context.services.derived, inputs)
+    return _session_facts_later(info, session_key)
 
 
-async def _lap_facts_later(info: Info, lap: Any) -> LapFacts | None:
+async def _session_facts_later(info: Info, session_key: int) -> SessionFacts:
     load = loaders(info)
-    inputs = list(await asyncio.gather(*(load.dataset(n, lap.session_key) for n in _SOURCES)))
-    facts = _facts_of(info.context.services.derived, inputs)
-    return facts.get((lap.driver_number, lap.lap_number))
+    inputs = list(await asyncio.gather(*(load.dataset(n, session_key) for n in _SOURCES)))
+    return _facts_of(info.context.services.derived, inputs)
+
+
+def _one(info: Info, facts: SessionFacts, lap: Any, name: str) -> Any:
+    for endpoint in _NEEDS[name]:
+        if endpoint in facts.missing:
+            loaders(info).mark_unavailable(lap.session_key, endpoint)
+    found = facts.by_lap.get((lap.driver_number, lap.lap_number))
+    return None if found is None else getattr(found, name)
 
 
 def fact(info: Info, lap: Any, name: str) -> Any:
-    """One fact of the lap (null when the lap is unknown), at once or as an awaitable."""
-    found = lap_facts(info, lap)
-    if isinstance(found, LapFacts) or found is None:
-        return None if found is None else getattr(found, name)
-    return _field_later(found, name)
+    """One fact of the lap (null when the lap is unknown), at once or as an awaitable; the
+    answer lists the datasets the fact needed that are unavailable."""
+    found = session_facts(info, lap.session_key)
+    if isinstance(found, SessionFacts):
+        return _one(info, found, lap, name)
+    return _field_later(info, found, lap, name)
 
 
-async def _field_later(found: Awaitable[LapFacts | None], name: str) -> Any:
-    facts = await found
-    return None if facts is None else getattr(facts, name)
+async def _field_later(info: Info, found: Awaitable[SessionFacts], lap: Any, name: str) -> Any:
+    return _one(info, await found, lap, name)

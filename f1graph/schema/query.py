@@ -13,6 +13,7 @@ from f1graph.schema.common import arg, as_graph, loaders, one_as_graph, query_ro
 from f1graph.schema.driver import Driver
 from f1graph.schema.meeting import Meeting, _by_start
 from f1graph.schema.session import Session
+from f1graph.schema.session_data import session_drivers
 
 
 async def session_by_key(info: Info, session_key: int) -> Session:
@@ -87,7 +88,7 @@ class SessionQuery:
         name_acronym: Annotated[str | None, arg("Only this driver, e.g. VER.")] = None,
     ) -> list[Driver]:
         if session_key is not None:
-            rows = await loaders(info).rows("drivers", session_key)
+            rows = list((await session_drivers(info, session_key)).values())
         else:
             rows = await query_rows(info, "drivers", where(driver_number=driver_number))
         wanted = {"team_name": team_name, "name_acronym": name_acronym}

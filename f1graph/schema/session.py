@@ -11,12 +11,21 @@ from f1graph.errors import NotFoundError
 from f1graph.openf1 import where
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import SessionAnalysisFields
-from f1graph.schema.common import arg, as_graph, in_window, loaders, one_as_graph, query_rows
+from f1graph.schema.common import (
+    UNKNOWN,
+    arg,
+    as_graph,
+    in_window,
+    loaders,
+    one_as_graph,
+    query_rows,
+)
+from f1graph.schema.coverage import COVERAGE_DESCRIPTION, DatasetCoverage, session_coverage
 from f1graph.schema.driver import Driver
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import GridSlot, SessionResult
-from f1graph.schema.session_data import filed_grid_rows
+from f1graph.schema.session_data import filed_grid_rows, known_rows, session_drivers
 from f1graph.schema.stint import Stint
 from f1graph.schema.telemetry import SessionTelemetryFields
 from f1graph.schema.timing import (
@@ -62,71 +71,92 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         rows = await query_rows(info, "meetings", where(meeting_key=self.meeting_key))
         return cast("Meeting", rows[0]) if rows else None
 
-    @strawberry.field(description="The drivers entered, by car number.")
-    async def drivers(self, info: Info) -> list[Driver]:
-        rows = await loaders(info).rows("drivers", self.session_key)
-        return as_graph(Driver, sorted(rows, key=lambda d: d.driver_number))
+    @strawberry.field(description=COVERAGE_DESCRIPTION)
+    async def coverage(self, info: Info) -> list[DatasetCoverage]:
+        return await session_coverage(info, self.session_key)
 
-    @strawberry.field(description="One driver; null with a NOT_FOUND error if not in the session.")
+    @strawberry.field(
+        description="The drivers entered, by car number. Without OpenF1 driver data, every car "
+        "with laps, stints or positions in the session, its number known and names null."
+    )
+    async def drivers(self, info: Info) -> list[Driver]:
+        found = await session_drivers(info, self.session_key)
+        return as_graph(Driver, list(found.values()))
+
+    @strawberry.field(
+        description="One driver (see drivers); null with a NOT_FOUND error if not in the session."
+    )
     async def driver(
         self, info: Info, driver_number: Annotated[int, arg("The car number.")]
     ) -> Driver | None:
-        rows = await loaders(info).driver_rows("drivers", self.session_key, driver_number)
-        if not rows:
+        found = (await session_drivers(info, self.session_key)).get(driver_number)
+        if found is None:
             raise NotFoundError(
                 f"Driver {driver_number} did not take part in session {self.session_key}."
             )
-        return one_as_graph(Driver, rows[0])
+        return one_as_graph(Driver, found)
 
     @strawberry.field(
-        description="Laps of every driver, optionally one driver's or one lap number."
+        description="Laps of every driver, optionally one driver's or one lap number." + UNKNOWN
     )
     async def laps(
         self,
         info: Info,
         driver_number: Annotated[int | None, arg("Only this car number.")] = None,
         lap_number: Annotated[int | None, arg("Only this lap number.")] = None,
-    ) -> list[Lap]:
-        dataset = await loaders(info).dataset("laps", self.session_key)
+    ) -> list[Lap] | None:
+        dataset = await loaders(info).known("laps", self.session_key)
+        if dataset is None:
+            return None
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
         if lap_number is not None:
             rows = [r for r in rows if r.lap_number == lap_number]
         return as_graph(Lap, rows)
 
-    @strawberry.field(description="Every stint of every driver.")
+    @strawberry.field(description="Every stint of every driver." + UNKNOWN)
     async def stints(
         self,
         info: Info,
         compound: Annotated[str | None, arg("Only this compound, e.g. SOFT (any case).")] = None,
-    ) -> list[Stint]:
-        rows = await loaders(info).rows("stints", self.session_key)
+    ) -> list[Stint] | None:
+        rows = await known_rows(info, "stints", self.session_key)
+        if rows is None:
+            return None
         if compound is not None:
             rows = [r for r in rows if (r.compound or "").lower() == compound.lower()]
         return as_graph(Stint, rows)
 
-    @strawberry.field(description="Every pit-lane visit, in time order.")
-    async def pit_stops(self, info: Info) -> list[PitStop]:
-        return as_graph(PitStop, await loaders(info).rows("pit", self.session_key))
+    @strawberry.field(description="Every pit-lane visit, in time order." + UNKNOWN)
+    async def pit_stops(self, info: Info) -> list[PitStop] | None:
+        found = await known_rows(info, "pit", self.session_key)
+        return None if found is None else as_graph(PitStop, found)
 
-    @strawberry.field(description="Every position change, in time order.")
-    async def positions(self, info: Info) -> list[Position]:
-        return as_graph(Position, await loaders(info).rows("position", self.session_key))
+    @strawberry.field(description="Every position change, in time order." + UNKNOWN)
+    async def positions(self, info: Info) -> list[Position] | None:
+        found = await known_rows(info, "position", self.session_key)
+        return None if found is None else as_graph(Position, found)
 
-    @strawberry.field(description="Gaps over the session (races only), optionally narrowed.")
+    @strawberry.field(
+        description="Gaps over the session (races only), optionally narrowed." + UNKNOWN
+    )
     async def intervals(
         self,
         info: Info,
         driver_number: Annotated[int | None, arg("Only this car number.")] = None,
         from_: FromArg = None,
         to: ToArg = None,
-    ) -> list[Interval]:
-        dataset = await loaders(info).dataset("intervals", self.session_key)
+    ) -> list[Interval] | None:
+        dataset = await loaders(info).known("intervals", self.session_key)
+        if dataset is None:
+            return None
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
         if from_ is not None or to is not None:
             rows = [r for r in rows if in_window(r.date, from_, to)]
         return as_graph(Interval, rows)
 
-    @strawberry.field(description="Race-control messages, optionally filtered (all filters ANDed).")
+    @strawberry.field(
+        description="Race-control messages, optionally filtered (all filters ANDed)." + UNKNOWN
+    )
     async def race_control(
         self,
         info: Info,
@@ -136,8 +166,10 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         flag: Annotated[str | None, arg("E.g. YELLOW, RED, BLUE (any case).")] = None,
         driver_number: Annotated[int | None, arg("Only this car number.")] = None,
         lap_number: Annotated[int | None, arg("Only messages of this lap.")] = None,
-    ) -> list[RaceControlMessage]:
-        rows: list[Any] = await loaders(info).rows("race_control", self.session_key)
+    ) -> list[RaceControlMessage] | None:
+        rows: list[Any] | None = await known_rows(info, "race_control", self.session_key)
+        if rows is None:
+            return None
         return as_graph(
             RaceControlMessage,
             [
@@ -150,13 +182,16 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
             ],
         )
 
-    @strawberry.field(description="Weather readings, in time order.")
-    async def weather(self, info: Info) -> list[Weather]:
-        return as_graph(Weather, await loaders(info).rows("weather", self.session_key))
+    @strawberry.field(description="Weather readings, in time order." + UNKNOWN)
+    async def weather(self, info: Info) -> list[Weather] | None:
+        found = await known_rows(info, "weather", self.session_key)
+        return None if found is None else as_graph(Weather, found)
 
-    @strawberry.field(description="The classification, by position (unclassified last).")
-    async def result(self, info: Info) -> list[SessionResult]:
-        rows = await loaders(info).rows("session_result", self.session_key)
+    @strawberry.field(description="The classification, by position (unclassified last)." + UNKNOWN)
+    async def result(self, info: Info) -> list[SessionResult] | None:
+        rows = await known_rows(info, "session_result", self.session_key)
+        if rows is None:
+            return None
         return as_graph(
             SessionResult, sorted(rows, key=lambda r: (r.position is None, r.position or 0))
         )

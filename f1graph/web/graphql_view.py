@@ -111,7 +111,8 @@ class GraphQLView(GraphQL[Context, None]):
         if result.errors:
             self._handle_errors(result.errors, response_data)
         extensions = response_data.setdefault("extensions", {})
-        storable = not result.errors and not extensions.get("stale")
+        # stale data, or a dataset still missing (it may yet arrive), is not stored
+        storable = not (result.errors or extensions.get("stale") or extensions.get("unavailable"))
         if _query(data) is not None:
             extensions["cache"] = "miss"
         elif not extensions:

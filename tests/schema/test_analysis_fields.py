@@ -790,20 +790,24 @@ class TestSessionsWithLittleData:
     async def test_2024_race_without_pit_or_race_control(self, answer: Answer) -> None:
         data = await answer(ALL_ANALYSES, {"k": OLD_RACE})
         session = data["session"]
-        assert session["safetyCarPeriods"] == []
-        assert session["incidents"] == []
-        assert session["timeline"] == []
-        assert session["raceControlStatistics"] == {"messageCount": 0}
-        assert session["pitStopAnalysis"] == {"stops": [], "fastest": None, "teams": []}
-        assert session["gapAnalysis"] == [] and session["standings"] == []
-        assert session["drivers"] == []
-        assert {p["pitStops"] for p in session["performance"]} == {0}
+        # a race always has these in OpenF1: missing, what derives from them is unknown (null)
+        assert session["safetyCarPeriods"] is None
+        assert session["incidents"] is None and session["flags"] is None
+        assert session["timeline"] is None
+        assert session["raceControlStatistics"] is None
+        assert session["pitStopAnalysis"] is None
+        assert session["gapAnalysis"] is None
+        laps = raw_rows(OLD_RACE, "laps")
+        assert [d["driverNumber"] for d in session["drivers"]] == sorted(
+            {lap["driver_number"] for lap in laps}
+        )
+        assert {p["pitStops"] for p in session["performance"]} == {None}
         assert {p["driverNumber"] for p in session["performance"]} == {
-            lap["driver_number"] for lap in raw_rows(OLD_RACE, "laps")
+            lap["driver_number"] for lap in laps
         }
-        assert not any(lap["isPitInLap"] for lap in session["laps"])
-        assert {lap["trackStatus"] for lap in session["laps"]} <= {"GREEN", None}
-        assert session["lapStatistics"]["totalLaps"] == len(raw_rows(OLD_RACE, "laps"))
+        assert {lap["isPitInLap"] for lap in session["laps"]} == {None}
+        assert {lap["trackStatus"] for lap in session["laps"]} == {None}
+        assert session["lapStatistics"]["totalLaps"] == len(laps)
 
 
 class TestRepeatedQueries:
