@@ -73,6 +73,10 @@ class Settings:
     client_rate_per_minute: int = 0
     # operating the service (web/graphiql.py, observe/)
     graphiql_dir: Path | None = None  # GraphiQL's npm assets; None: the checkout's graphiql/
+    log_format: str = "text"  # or json: one object a line
+    log_level: str = "INFO"
+    slow_query_s: float = 1.0  # requests slower than this are logged as slow_request events
+    cors_origins: tuple[str, ...] = ()  # browser origins allowed to call /graphql and /api/v1
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -117,6 +121,10 @@ class Settings:
             admin_keys=parse_admin_keys(env.get(ADMIN_KEYS, "")),
             client_rate_per_minute=parse_rate(env.get(CLIENT_RATE, "")),
             graphiql_dir=read("GRAPHIQL_DIR", _directory, d.graphiql_dir),
+            log_format=read("LOG_FORMAT", _log_format, d.log_format),
+            log_level=read("LOG_LEVEL", _log_level, d.log_level),
+            slow_query_s=read("SLOW_QUERY", _positive_float, d.slow_query_s),
+            cors_origins=read("CORS_ORIGINS", _origins, d.cors_origins),
         )
 
 
@@ -218,3 +226,25 @@ def _port(raw: str) -> int:
     if not 0 < value < 65536:
         raise ValueError("expected a port between 1 and 65535")
     return value
+
+
+def _log_format(raw: str) -> str:
+    if raw.lower() not in ("text", "json"):
+        raise ValueError("expected text or json")
+    return raw.lower()
+
+
+def _log_level(raw: str) -> str:
+    if raw.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+    return raw.upper()
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated origins (``https://app.example.com``) or ``*`` for any."""
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        parsed = urlparse(origin)
+        if origin != "*" and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+            raise ValueError(f"{origin!r} is not an origin such as https://app.example.com or *")
+    return origins

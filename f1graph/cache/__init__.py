@@ -16,6 +16,7 @@ from f1graph.cache.lock import fetch_once
 from f1graph.cache.memory import MemoryCache
 from f1graph.cache.redis import RedisCache
 from f1graph.cache.ttl import STALE_GRACE_S, fresh_ttl_s
+from f1graph.observe import metrics
 from f1graph.settings import Settings
 
 
@@ -30,6 +31,7 @@ class Cache:
 
     async def get(self, key: str) -> Entry | None:
         raw = await self.backend.get(key)
+        metrics.cache_lookup(self.backend.name, raw is not None)
         if raw is None:
             self.misses += 1
             return None

@@ -23,6 +23,7 @@ from cachetools import LRUCache
 from f1graph.cache import Cache, Entry, fetch_once, fresh_ttl_s, keys, reads
 from f1graph.cache.singleflight import SingleFlight
 from f1graph.errors import NotFoundError, UpstreamError
+from f1graph.observe import metrics
 from f1graph.openf1 import ENDPOINTS, Filters, Source, where
 from f1graph.openf1.filters import to_query_string
 from f1graph.settings import Settings
@@ -106,6 +107,7 @@ class Datasets:
                 out[key] = parsed
             else:
                 missing.append(key)
+            metrics.cache_lookup("parsed", key not in missing)
         if missing:
             out.update(await self._flight.many(missing, lambda ks: self._load(endpoint, ks)))
         found = [out[keys.dataset_key(sk, endpoint)] for sk in session_keys]

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from cachetools import LRUCache
 
+from f1graph.observe import metrics
+
 T = TypeVar("T")
 
 
@@ -26,8 +28,10 @@ class Derived:
         held = self._values.get(key)
         if held is not None and len(held[0]) == len(inputs):
             if all(a is b for a, b in zip(held[0], inputs, strict=True)):
+                metrics.cache_lookup("derived", True)
                 value: T = held[1]
                 return value
+        metrics.cache_lookup("derived", False)
         value = compute()
         self._values[key] = (tuple(inputs), value)
         return value

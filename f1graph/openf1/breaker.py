@@ -13,6 +13,9 @@ from datetime import UTC, datetime
 from enum import Enum
 
 from f1graph.errors import CircuitOpenError
+from f1graph.observe import get_logger, metrics
+
+log = get_logger(__name__)
 
 
 class BreakerState(Enum):
@@ -76,12 +79,15 @@ class CircuitBreaker:
             )
         if state is BreakerState.HALF_OPEN:
             self._trial_in_flight = True
+            _transition(BreakerState.OPEN, state, "reset timeout passed: one trial call")
         self._requests += 1
 
     def record_success(self) -> None:
         self._successes += 1
         self._consecutive = 0
         self._trial_in_flight = False
+        if self._state is not BreakerState.CLOSED:
+            _transition(self.state, BreakerState.CLOSED, "a call succeeded")
         self._state = BreakerState.CLOSED
 
     def record_failure(self, reason: str) -> None:
@@ -92,6 +98,8 @@ class CircuitBreaker:
         was_trial = self._trial_in_flight
         self._trial_in_flight = False
         if was_trial or self._consecutive >= self.failure_threshold:
+            if self._state is not BreakerState.OPEN or was_trial:
+                _transition(self.state, BreakerState.OPEN, reason)
             self._state = BreakerState.OPEN
             self._opened_at = time.monotonic()
 
@@ -102,6 +110,8 @@ class CircuitBreaker:
 
     def reset(self) -> None:
         """Close the breaker by hand (counters of past calls are kept)."""
+        if self.state is not BreakerState.CLOSED:
+            _transition(self.state, BreakerState.CLOSED, "reset by hand")
         self._state = BreakerState.CLOSED
         self._consecutive = 0
         self._trial_in_flight = False
@@ -123,3 +133,9 @@ class CircuitBreaker:
             last_failure_reason=self._last_reason,
             next_retry=next_retry,
         )
+
+
+def _transition(old: BreakerState, new: BreakerState, reason: str) -> None:
+    """Log and count a change of state (the ``breaker_transition`` event)."""
+    metrics.breaker_transition(new.value)
+    log.warning("breaker_transition", old=old.value, new=new.value, reason=reason)

@@ -8,7 +8,7 @@ back-off and jitter (tenacity) on what OpenF1 does in production: 429 or plain-t
 
 from __future__ import annotations
 
-import logging
+import time
 from collections import Counter
 
 import httpx
@@ -28,21 +28,25 @@ from f1graph.errors import (
     UpstreamRateLimitedError,
     UpstreamUnavailableError,
 )
+from f1graph.observe import get_logger, metrics
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.endpoints import ENDPOINTS
 from f1graph.openf1.filters import Filters, to_query_string
 from f1graph.openf1.ratelimit import RateBudget
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class _Transient(Exception):
     """A failure worth another try; carries the error to raise when tries run out."""
 
-    def __init__(self, error: UpstreamError, retry_after_s: float | None = None) -> None:
+    def __init__(
+        self, error: UpstreamError, retry_after_s: float | None = None, outcome: str = "failed"
+    ) -> None:
         super().__init__(error.message)
         self.error = error
         self.retry_after_s = retry_after_s
+        self.outcome = outcome  # the metrics label: rate_limited, server_error, timeout...
 
 
 class OpenF1Client:
@@ -88,14 +92,17 @@ class OpenF1Client:
                 retry=retry_if_exception_type(_Transient),
                 stop=stop_after_attempt(self.retries + 1),
                 wait=self._wait,
+                before_sleep=lambda state: _retrying(endpoint, state),
                 reraise=True,
             ):
                 with attempt:
                     body = await self._once(endpoint, url, query)
         except _Transient as exc:
+            log.warning("upstream_failed", endpoint=endpoint, query=query, error=exc.error.message)
             self.breaker.record_failure(exc.error.message)
             raise exc.error from None
         except UpstreamError as exc:
+            log.warning("upstream_failed", endpoint=endpoint, query=query, error=exc.message)
             if not isinstance(exc, UpstreamLiveSessionError):
                 self.breaker.record_failure(exc.message)
             raise
@@ -117,17 +124,32 @@ class OpenF1Client:
         await self.budget.acquire()
         self.requests[endpoint] += 1
         full = f"{url}?{query}" if query else url
+        started = time.perf_counter()
+        outcome = "ok"
         try:
             response = await self._http.get(full)
+            return _classify(endpoint, response)
         except httpx.TimeoutException:
+            outcome = "timeout"
             raise _Transient(
                 UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time.")
             ) from None
         except httpx.RequestError as exc:  # transport errors, bad encodings, redirect loops
+            outcome = "unreachable"
             raise _Transient(
                 UpstreamUnavailableError(f"OpenF1 could not be reached for /{endpoint}: {exc}.")
             ) from None
-        return _classify(endpoint, response)
+        except _Transient as exc:
+            outcome = exc.outcome
+            raise
+        except UpstreamLiveSessionError:
+            outcome = "live_session"
+            raise
+        except UpstreamError:
+            outcome = "bad_response"
+            raise
+        finally:
+            metrics.upstream_request(endpoint, outcome, time.perf_counter() - started)
 
 
 def _classify(endpoint: str, response: httpx.Response) -> bytes:
@@ -137,24 +159,43 @@ def _classify(endpoint: str, response: httpx.Response) -> bytes:
         if body.lstrip()[:1] == b"[":
             return body
         if b"rate exceeded" in body[:200].lower():
-            raise _Transient(_rate_limited(endpoint), _retry_after(response))
+            raise _Transient(_rate_limited(endpoint), _retry_after(response), "rate_limited")
         raise _Transient(
-            UpstreamBadResponseError(f"OpenF1 answered /{endpoint} with something not JSON rows.")
+            UpstreamBadResponseError(f"OpenF1 answered /{endpoint} with something not JSON rows."),
+            outcome="bad_response",
         )
     if status == 404:
         return b"[]"  # OpenF1's {"detail": "No results found."}
     if status == 429 or b"rate exceeded" in body[:200].lower():
-        raise _Transient(_rate_limited(endpoint), _retry_after(response))
+        raise _Transient(_rate_limited(endpoint), _retry_after(response), "rate_limited")
     if status == 401:
         raise UpstreamLiveSessionError(
             f"OpenF1 refused /{endpoint} (401): it restricts data while a session is live "
             "to authenticated clients. Try again after the session ends."
         )
     if status >= 500:
-        raise _Transient(UpstreamUnavailableError(f"OpenF1 failed on /{endpoint} ({status})."))
+        raise _Transient(
+            UpstreamUnavailableError(f"OpenF1 failed on /{endpoint} ({status})."),
+            outcome="server_error",
+        )
     detail = body[:200].decode(errors="replace")
     raise UpstreamBadResponseError(
         f"OpenF1 rejected the query for /{endpoint} ({status}): {detail}"
+    )
+
+
+def _retrying(endpoint: str, state: RetryCallState) -> None:
+    """Count and log a retry (tenacity calls this before sleeping)."""
+    metrics.upstream_retry(endpoint)
+    outcome = state.outcome
+    exc = outcome.exception() if outcome is not None else None
+    reason = exc.error.message if isinstance(exc, _Transient) else repr(exc)
+    log.info(
+        "upstream_retry",
+        endpoint=endpoint,
+        attempt=state.attempt_number,
+        sleep_s=round(state.upcoming_sleep, 3),
+        reason=reason,
     )
 
 

@@ -13,6 +13,8 @@ from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+from f1graph.observe import metrics
+
 
 def moving_window(redis_url: str | None, key_prefix: str) -> MovingWindowRateLimiter:
     """A moving-window limiter whose counts live in Redis at ``redis_url`` (shared by every
@@ -49,7 +51,9 @@ class RateBudget:
                         break
             await asyncio.sleep(await self._delay())
         self.acquired += 1
-        self.waited_s += time.monotonic() - started
+        waited_s = time.monotonic() - started
+        self.waited_s += waited_s
+        metrics.rate_budget_wait(waited_s)
 
     async def _delay(self) -> float:
         now = time.time()

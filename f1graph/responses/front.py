@@ -30,6 +30,7 @@ from f1graph.cache.generations import generations
 from f1graph.cache.ttl import ENDED_AFTER
 from f1graph.data import Datasets
 from f1graph.errors import F1GraphError
+from f1graph.observe import metrics
 from f1graph.responses.encoding import IDENTITY, compress, negotiate
 from f1graph.responses.store import Answer, ResponseStore, etag_of
 
@@ -102,7 +103,9 @@ class Responses:
             return await self._respond(call, produced, None, "BYPASS")
         if self.enabled:
             answer = await self.store.get(call.key)
-            if answer is not None and await self._valid(answer):
+            valid = answer is not None and await self._valid(answer)
+            metrics.cache_lookup("response", valid)
+            if answer is not None and valid:
                 self.hits += 1
                 stored = Produced(200, answer.body, True)
                 return await self._respond(call, stored, answer, "HIT")

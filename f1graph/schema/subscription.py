@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from f1graph.observe import metrics
 from f1graph.replay.clock import MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, Event, EventKind, ReplayStream
 from f1graph.replay.player import ReplayOptions, play
@@ -201,6 +202,13 @@ class Subscription:
             location_hz=location_hz,
         )
         options.check()
-        async with info.context.services.replays.use(session_key) as timeline:
-            async for event, dropped in play(timeline, options, MonotonicClock()):
-                yield as_replay_event(event, timeline.origin_ms, dropped)
+        metrics.subscriber("replay", +1)
+        counted = 0  # dropped events already counted in the metrics
+        try:
+            async with info.context.services.replays.use(session_key) as timeline:
+                async for event, dropped in play(timeline, options, MonotonicClock()):
+                    metrics.replay_dropped(dropped - counted)
+                    counted = dropped
+                    yield as_replay_event(event, timeline.origin_ms, dropped)
+        finally:
+            metrics.subscriber("replay", -1)

@@ -26,6 +26,7 @@ from f1graph.cache import Cache, fresh_ttl_s, reads
 from f1graph.cache.singleflight import SingleFlight
 from f1graph.data import Datasets
 from f1graph.errors import NotFoundError, UpstreamError
+from f1graph.observe import metrics
 from f1graph.openf1 import ENDPOINTS, Source
 from f1graph.settings import Settings
 from f1graph.telemetry.fetch import (
@@ -259,6 +260,8 @@ class TelemetryStore:
         """Windows from this process, else loaded once however many callers want them."""
         out = {k: w for k in wkeys if (w := self._held(k)) is not None}
         missing = [k for k in wkeys if k not in out]
+        for wkey in wkeys:
+            metrics.cache_lookup("telemetry_windows", wkey in out)
         if missing:
             out.update(await self._flight.many(missing, lambda ks: self._load(ks, info)))
         return out

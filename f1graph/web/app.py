@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,13 +17,16 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from f1graph import __version__
 from f1graph.access import Gate
 from f1graph.compat import compat_mount
+from f1graph.observe import configure_logging, get_logger, metrics
 from f1graph.openf1 import Source
 from f1graph.responses import build_persisted_queries, build_responses
 from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
-from f1graph.web.graphiql import assets_dir, graphiql_asset
+from f1graph.web.front import describe_source, front_door, metrics_endpoint
+from f1graph.web.graphiql import assets_dir, graphiql_asset, installed
 from f1graph.web.graphql_view import GraphQLView
+from f1graph.web.observability import ApiCORS, RequestLog
 from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
 
@@ -30,31 +34,45 @@ from f1graph.web.websocket import SubscriptionView
 def create_app(settings: Settings | None = None, source: Source | None = None) -> Starlette:
     """The app; ``settings`` default to the environment, ``source`` to what they name."""
     settings = settings or Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level)
     gate = Gate(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        services = app.state.services = build_services(settings, source)
+        app.state.services = services = build_services(settings, source)
         app.state.responses = build_responses(settings, services.cache, services.datasets)
         app.state.persisted_queries = build_persisted_queries(settings, services.cache)
+        metrics.breaker_state(services.breaker.state.value)
+        _log_start(settings, services, app.state.graphiql_dir)
         try:
             yield
         finally:
             await app.state.services.aclose()
+            metrics.process_exited(os.getpid())
 
     graphql = GraphQLView(schema)
     routes: list[BaseRoute] = [
+        Route("/", front_door, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", SubscriptionView(schema)),  # graphql-transport-ws, graphql-ws
         Route("/graphiql/{name}", graphiql_asset, methods=["GET"]),
         Route("/replay", replay_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         compat_mount(),
     ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)],
+        middleware=[
+            Middleware(RequestLog, slow_s=settings.slow_query_s),  # outermost: sees everything
+            *(
+                [Middleware(ApiCORS, origins=settings.cors_origins)]
+                if settings.cors_origins
+                else []
+            ),
+            Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1),
+        ],
     )
     app.state.gate = gate  # keys and the client rate of every surface (f1graph.access)
     app.state.graphiql_dir = assets_dir(settings.graphiql_dir)
@@ -71,4 +89,25 @@ async def healthz(request: Request) -> JSONResponse:
             "cache": services.cache.backend.name,
             "circuit": services.breaker.state.value,
         }
+    )
+
+
+def _log_start(settings: Settings, services: Any, graphiql_dir: Any) -> None:
+    """One line saying what this process serves, from where, and where its pages are."""
+    host = "localhost" if settings.host in ("0.0.0.0", "::") else settings.host
+    base = f"http://{host}:{settings.port}"
+    get_logger("f1graph.start").info(
+        "started",
+        version=__version__,
+        pid=os.getpid(),
+        source=describe_source(services),
+        cache=services.cache.backend.name,
+        redis=settings.redis_url,
+        front=f"{base}/",
+        graphql=f"{base}/graphql",
+        rest_docs=f"{base}/api/v1/docs",
+        replay=f"{base}/replay",
+        metrics=f"{base}/metrics",
+        graphiql_assets="installed" if installed(graphiql_dir) else "missing: run make graphiql",
+        cors=",".join(settings.cors_origins) or "off",
     )

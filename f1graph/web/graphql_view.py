@@ -36,6 +36,7 @@ from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
 from f1graph.web.graphiql import graphiql_page
 from f1graph.web.guard import admit_websocket, refusal
+from f1graph.web.observability import current_request, operation_name
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -48,6 +49,14 @@ class GraphQLView(GraphQL[Context, None]):
                 await refused(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        data = await super().parse_http_body(request)
+        first: Any = data[0] if isinstance(data, list) and data else data
+        info = current_request()
+        if info is not None and first:
+            info.operation = operation_name(first.query, first.operation_name) or "anonymous"
+        return data
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page(request.app.state.graphiql_dir)  # local assets, never a CDN

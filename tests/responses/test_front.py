@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 
 from f1graph.cache import keys
+from f1graph.observe import metrics
 from f1graph.web import create_app
 from tests.responses.conftest import QUERY, RACE, Served, settings_for
 from tests.servers import serve_in_thread
@@ -101,6 +102,8 @@ class TestResponseCache:
         assert hit.json()["data"] == miss.json()["data"]
         assert served.front.executions == 1
         assert (served.front.hits, served.front.misses) == (1, 1)
+        exposition = metrics.exposition()[0].decode()
+        assert 'f1graph_cache_lookups_total{layer="response",result="hit"}' in exposition
 
     async def test_whitespace_and_comments_do_not_make_another_entry(
         self, served: Served, client: httpx.AsyncClient
