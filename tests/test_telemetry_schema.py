@@ -115,4 +115,4 @@ class TestStale:
         stale = await run(services, text)
         assert stale.data == fresh.data
         assert (fresh.extensions or {}).get("stale") is None
-        assert stale.extensions == {"stale": True}
+        assert (stale.extensions or {}).get("stale") is True

@@ -17,7 +17,8 @@ KEY_NEEDED = "This route needs an API key, sent as X-API-Key or Authorization: B
 
 
 class Gate:
-    """Checks an identity against the path it calls and counts it against its client's rate.
+    """Checks an identity against the path it calls and counts it against its client's rate
+    (requests, and the cost of its queries).
 
     One per process, shared by ``/graphql``, its websocket and ``/api/v1``, so a client's
     requests are counted once whichever surface they use.
@@ -28,6 +29,8 @@ class Gate:
         self.keys = KeyTable(settings)
         rate = settings.client_rate_per_minute
         self._item = RateLimitItemPerMinute(rate) if rate > 0 else None
+        cost = settings.client_cost_per_minute
+        self._cost_item = RateLimitItemPerMinute(cost) if cost > 0 else None
         self._redis_url = settings.redis_url
         self._limiter: MovingWindowRateLimiter | None = None
 
@@ -62,6 +65,22 @@ class Gate:
             raise ClientRateLimitError(
                 f"Too many requests: at most {self._item.amount} a minute are allowed "
                 "(F1GRAPH_CLIENT_RATE_PER_MINUTE).",
+                retry_after_s=max(stats.reset_time - time.time(), 1.0),
+            )
+
+    async def spend(self, identity: Identity, cost: int) -> None:
+        """Count ``cost`` (an operation's estimate) against its client's cost per minute; 429
+        with a retry delay when it would go past it (then nothing is counted)."""
+        if self._cost_item is None or cost <= 0:
+            return
+        limiter = self._rate_limiter()
+        item, client = self._cost_item, f"cost:{identity.client}"
+        if not await limiter.hit(item, client, cost=cost):
+            stats = await limiter.get_window_stats(item, client)
+            raise ClientRateLimitError(
+                f"This query's cost ({cost:,}) would take this client past its "
+                f"{item.amount:,} a minute (F1GRAPH_CLIENT_COST_PER_MINUTE); "
+                f"{stats.remaining:,} are left now.",
                 retry_after_s=max(stats.reset_time - time.time(), 1.0),
             )
 

@@ -14,10 +14,10 @@ SCOPE_KEY = "f1graph.identity"
 
 
 def gate_of(connection: HTTPConnection) -> Gate | None:
-    """The process's gate (``app.state.gate``), or None in an app built without one."""
+    """The process's gate (``app.state.services.gate``), or None in an app without services."""
     app: Any = connection.scope.get("app")
-    state = getattr(app, "state", None)
-    gate = getattr(state, "gate", None)
+    services = getattr(getattr(app, "state", None), "services", None)
+    gate = getattr(services, "gate", None)
     return gate if isinstance(gate, Gate) else None
 
 

@@ -1,8 +1,9 @@
-"""Derived per-session objects (a session's ``LapContext``...) computed once per dataset version.
+"""The process-wide store of session-wide analyses, each kept per dataset version.
 
-A derived value is kept with the exact dataset objects it was computed from; it is reused only
-while the datasets layer still hands out those same objects (datasets are parsed once and
-replaced when refreshed), so a refresh recomputes it and nothing stale is served from here.
+A value is kept with the exact dataset objects it was computed from; it is reused only while
+the datasets layer still hands out those same objects (datasets are parsed once and replaced
+when refreshed), so a refresh recomputes it and nothing stale is served from here. Only the
+session view (:mod:`f1graph.data.session`, which states the memo rule) reads and fills it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ T = TypeVar("T")
 
 
 class Derived:
-    """A small LRU of values derived from datasets, keyed by name and session."""
+    """A small LRU of values derived from datasets, keyed by analysis and session."""
 
-    def __init__(self, maxsize: int = 256) -> None:
+    def __init__(self, maxsize: int = 512) -> None:
         self._values: LRUCache[Hashable, tuple[tuple[Any, ...], Any]] = LRUCache(maxsize=maxsize)
 
     def get(self, key: Hashable, inputs: Sequence[Any], compute: Callable[[], T]) -> T:

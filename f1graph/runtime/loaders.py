@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any
 
 from aiodataloader import DataLoader
 
 from f1graph.data import Dataset, Datasets
-from f1graph.openf1 import always_has
+from f1graph.openf1 import Filters, always_has
 from f1graph.telemetry import TelemetryLoader, TelemetryStore
-
-T = TypeVar("T")
 
 
 class Loaders:
@@ -27,7 +23,6 @@ class Loaders:
         self.unavailable: set[tuple[int, str]] = set()
         self._loaders: dict[str, DataLoader[int, Dataset]] = {}
         self._telemetry: TelemetryLoader | None = None
-        self._memo: dict[Hashable, asyncio.Future[Any]] = {}
 
     def _loader(self, endpoint: str) -> DataLoader[int, Dataset]:
         loader = self._loaders.get(endpoint)
@@ -75,14 +70,18 @@ class Loaders:
     async def driver_rows(self, endpoint: str, session_key: int, driver_number: int) -> list[Any]:
         return (await self.dataset(endpoint, session_key)).for_driver(driver_number)
 
-    async def memo(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
-        """``compute()`` once per request and key; later callers await the same result (a
-        thousand laps asking for their session's lap context share one)."""
-        future = self._memo.get(key)
-        if future is None:
-            future = self._memo[key] = asyncio.ensure_future(compute())
-        result: T = await future
-        return result
+    def peek(self, endpoint: str, session_key: int) -> Dataset | None:
+        """The dataset if this process holds it parsed and fresh (what :meth:`dataset` would
+        return), without awaiting anything; else None."""
+        return self.datasets.peek(endpoint, session_key)
+
+    async def query(self, endpoint: str, filters: Filters) -> list[Any]:
+        """Rows of a cross-session query (meetings, a session search); a stale answer marks the
+        request stale like a stale dataset does."""
+        rows, stale = await self.datasets.query(endpoint, filters)
+        if stale:
+            self.stale = True
+        return rows
 
     def telemetry(self, store: TelemetryStore) -> TelemetryLoader:
         """The request's telemetry loader over the process's ``store`` (made on first use)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from f1graph.access import Gate
 from f1graph.cache import Cache, make_cache
 from f1graph.data import Datasets, Derived
 from f1graph.openf1 import Source
@@ -30,10 +31,12 @@ class Services:
     started_at: float = field(default_factory=time.time)
     telemetry: TelemetryStore = field(init=False)
     replays: Registry = field(init=False)  # the sessions loaded for replay subscribers
+    gate: Gate = field(init=False)  # keys, the client rate and cost budget of every surface
 
     def __post_init__(self) -> None:
         self.telemetry = TelemetryStore(self.source, self.cache, self.datasets, self.settings)
         self.replays = Registry(self.datasets, self.telemetry)
+        self.gate = Gate(self.settings)
 
     async def aclose(self) -> None:
         await self.source.aclose()

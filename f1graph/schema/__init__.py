@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from f1graph.errors import F1GraphError
+from f1graph.limits import QueryLimits
 from f1graph.schema.admin import AdminQuery, Mutation
 from f1graph.schema.errors import ErrorCodes
 from f1graph.schema.query import SessionQuery
@@ -43,8 +44,10 @@ def build_schema() -> strawberry.Schema:
         execution_context_class=PerEventMemoExecutionContext,  # a long subscription's memory
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
-            lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            # parses (cached, token limit), then refuses past the other limits; after
+            # ValidationCache, whose verdict it overrides for a document refused at parse
+            QueryLimits,
             ErrorCodes,
         ],
     )

@@ -1,42 +1,35 @@
 """Analysis fields (issue 3) of Session, Driver, Lap and Stint, as mixins of those types.
 
-Each resolver fetches datasets through the request's loaders (no extra upstream call) and calls
-a pure function of :mod:`f1graph.analysis`. Session-wide results are derived once per dataset
-version (``Services.derived``), so per-lap and per-driver fields do not recompute them.
+Each resolver reads its session through the request's session view: a session-wide analysis
+(:mod:`f1graph.data.analyses`) is computed once per dataset version and shared by every
+request; what takes an argument (an instant, a driver, a stint) is computed per call from those
+(the memo rule: :mod:`f1graph.data.session`). A resolver first asks the view which of the
+datasets it needs are unknown (missing although the session should have them), so that the
+request lists them in ``extensions.unavailable`` and the field is null rather than a guess.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from f1graph.analysis import incidents as inc
-from f1graph.analysis import intervals, laps, performance, pits, positions, race_control, stints
+from f1graph.analysis import intervals, laps, stints
 from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
+from f1graph.data import SessionView
+from f1graph.data import analyses as a
 from f1graph.runtime import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
-from f1graph.schema.common import UNKNOWN, arg, as_graph, one_as_graph
-from f1graph.schema.lap_facts import fact
-from f1graph.schema.session_data import (
-    clean_lap_context,
-    known_driver_rows,
-    known_rows,
-    lap_context,
-    rows,
-    session_end,
-    starting_grid_rows,
-)
+from f1graph.schema.common import UNKNOWN, arg, as_graph, loaders, one_as_graph
+from f1graph.schema.session_data import clean_lap_context, known_driver_rows, session_view
 from f1graph.times import utc
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
 
-T = TypeVar("T")
 LapRef = Annotated["Lap", strawberry.lazy("f1graph.schema.lap")]
 CLEAN = (
     "A clean lap has a lap time, is not lap 1, not a pit-out or pit-in lap, was not run under "
@@ -45,53 +38,38 @@ CLEAN = (
 LapExclusionEnum = strawberry.enum(LapExclusion, description="Why a lap is not clean.")
 
 
-def _computed(info: Info, fn: Callable[..., T], *inputs: Any) -> T:
-    """``fn(*inputs)``, computed once per version of its inputs (datasets, lap contexts)."""
-    # ids are safe in the key: the cache holds the inputs, so their ids cannot be reused
-    key = (fn.__module__, fn.__qualname__, *map(id, inputs))
-    return info.context.services.derived.get(key, inputs, lambda: fn(*inputs))
+def fact(info: Info, lap: Any, name: str) -> Any:
+    """One of the lap's facts (:data:`~f1graph.data.analyses.LAP_FACTS`; null for an unknown
+    lap), at once when the session's datasets are at hand, else awaitable; the answer lists the
+    datasets the fact needed that are unavailable."""
+    view = session_view(info, lap.session_key)
+    found = view.ready(a.LAP_FACTS)
+    if found is None:
+        return _fact_later(info, view, lap, name)
+    return _one(info, found[0], lap, name)
 
 
-async def _sc_periods(info: Info, session_key: int) -> list[race_control.SafetyCarPeriod] | None:
-    """The SC/VSC periods; None when race control is unavailable (unknown, not "none")."""
-    rc, lap_rows, end = await asyncio.gather(
-        known_rows(info, "race_control", session_key),
-        rows(info, "laps", session_key),
-        session_end(info, session_key),
-    )
-    if rc is None:
-        return None
-    return _computed(info, race_control.safety_car_periods, rc, lap_rows, end)
+async def _fact_later(info: Info, view: SessionView, lap: Any, name: str) -> Any:
+    return _one(info, await view.get(a.LAP_FACTS), lap, name)
 
 
-async def _red_flag_laps(info: Info, session_key: int) -> list[stints.LapSpan] | None:
-    """The red-flag periods by the leader's laps; None when race control is unavailable."""
-    if await known_rows(info, "race_control", session_key) is None:
-        return None
-    ctx = await lap_context(info, session_key)
-    return _computed(info, race_control.red_flag_laps, ctx.timeline)
+def _one(info: Info, facts: a.SessionFacts, lap: Any, name: str) -> Any:
+    for endpoint in a.LAP_FACT_NEEDS[name]:
+        if endpoint in facts.missing:
+            loaders(info).mark_unavailable(lap.session_key, endpoint)
+    found = facts.by_lap.get((lap.driver_number, lap.lap_number))
+    return None if found is None else getattr(found, name)
 
 
-async def _strategies(info: Info, session_key: int) -> list[stints.DriverStrategy] | None:
-    stint_rows, red = await asyncio.gather(
-        known_rows(info, "stints", session_key), _red_flag_laps(info, session_key)
-    )
-    if stint_rows is None:
-        return None
-    return _computed(info, stints.tyre_strategies, stint_rows, red)
+async def _all_known(view: SessionView, *endpoints: str) -> bool:
+    """Whether every one of ``endpoints`` is known (each unknown one is listed as unavailable)."""
+    found = await asyncio.gather(*(view.known(e) for e in endpoints))
+    return all(d is not None for d in found)
 
 
-async def _performance(info: Info, session_key: int) -> list[performance.DriverPerformance]:
-    ctx = await clean_lap_context(info, session_key)
-    pos, result, grid, pits_known = await asyncio.gather(
-        rows(info, "position", session_key),
-        rows(info, "session_result", session_key),
-        starting_grid_rows(info, session_key),
-        known_rows(info, "pit", session_key),
-    )
-    return _computed(
-        info, performance.driver_performance, ctx, pos, result, grid, pits_known is not None
-    )
+async def _performance(view: SessionView) -> list[Any]:
+    await asyncio.gather(view.known("pit"), view.known("race_control"))
+    return await view.get(a.PERFORMANCE)
 
 
 @strawberry.type
@@ -103,22 +81,25 @@ class SessionAnalysisFields:
 
     @strawberry.field(description="The fastest lap: smallest lap time (ties: earlier start).")
     async def fastest_lap(self, info: Info) -> LapRef | None:
-        return laps.fastest_lap(await rows(info, "laps", self.session_key))  # type: ignore[return-value]
+        found = await session_view(info, self.session_key).get(a.FASTEST_LAP)
+        return found  # type: ignore[return-value]
 
     @strawberry.field(description="Each driver's fastest lap, fastest first.")
     async def fastest_laps(self, info: Info) -> list[LapRef]:
-        ranked = laps.fastest_laps(await rows(info, "laps", self.session_key))
+        ranked = await session_view(info, self.session_key).get(a.FASTEST_LAPS)
         return [r.lap for r in ranked]  # type: ignore[misc]
 
     @strawberry.field(description="Session lap totals: bests per sector and speed trap. " + CLEAN)
     async def lap_statistics(self, info: Info) -> lt.LapStatistics:
-        ctx = await clean_lap_context(info, self.session_key)
-        return one_as_graph(lt.LapStatistics, _computed(info, laps.lap_statistics, ctx))
+        await clean_lap_context(info, self.session_key)
+        found = await session_view(info, self.session_key).get(a.LAP_STATISTICS)
+        return one_as_graph(lt.LapStatistics, found)
 
     @strawberry.field(description="Per driver: pace of clean laps and theoretical best. " + CLEAN)
     async def lap_analysis(self, info: Info) -> list[lt.DriverLapAnalysis]:
-        ctx = await clean_lap_context(info, self.session_key)
-        return as_graph(lt.DriverLapAnalysis, _computed(info, laps.lap_analysis, ctx))
+        await clean_lap_context(info, self.session_key)
+        found = await session_view(info, self.session_key).get(a.LAP_ANALYSIS)
+        return as_graph(lt.DriverLapAnalysis, found)
 
     @strawberry.field(
         description="The running order at an instant: each driver's latest position and "
@@ -127,135 +108,130 @@ class SessionAnalysisFields:
     async def standings(
         self, info: Info, at: Annotated[datetime, arg("The instant (UTC).")]
     ) -> list[rt.Standing]:
-        pos, gaps = await asyncio.gather(
-            rows(info, "position", self.session_key), rows(info, "intervals", self.session_key)
-        )
+        view = session_view(info, self.session_key)
+        pos, gaps = await asyncio.gather(view.rows("position"), view.rows("intervals"))
         return as_graph(rt.Standing, intervals.standings(pos, gaps, utc(at)))
 
     @strawberry.field(
         description="Per driver: gaps to the car ahead and to the leader (races only)." + UNKNOWN
     )
     async def gap_analysis(self, info: Info) -> list[rt.GapAnalysis] | None:
-        gaps = await known_rows(info, "intervals", self.session_key)
-        if gaps is None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "intervals"):
             return None
-        return as_graph(rt.GapAnalysis, _computed(info, intervals.gap_analysis, gaps))
+        return as_graph(rt.GapAnalysis, await view.get(a.GAP_ANALYSIS))
 
     @strawberry.field(
         description="Per driver: start (grid, else first position), finish, places gained, "
         "every change."
     )
     async def position_changes(self, info: Info) -> list[rt.DriverPositions]:
-        pos, grid = await asyncio.gather(
-            rows(info, "position", self.session_key), starting_grid_rows(info, self.session_key)
-        )
-        return as_graph(rt.DriverPositions, _computed(info, positions.position_changes, pos, grid))
+        found = await session_view(info, self.session_key).get(a.POSITION_CHANGES)
+        return as_graph(rt.DriverPositions, found)
 
     @strawberry.field(description="Lap by lap: the order cars completed the lap, and the leader.")
     async def race_progress(self, info: Info) -> list[rt.LapProgress]:
-        lap_rows, pos = await asyncio.gather(
-            rows(info, "laps", self.session_key), rows(info, "position", self.session_key)
-        )
-        return as_graph(rt.LapProgress, _computed(info, positions.race_progress, lap_rows, pos))
+        found = await session_view(info, self.session_key).get(a.RACE_PROGRESS)
+        return as_graph(rt.LapProgress, found)
 
     @strawberry.field(
         description="SC and VSC periods from race-control messages; one still open at the "
         "session's end ends there." + UNKNOWN
     )
     async def safety_car_periods(self, info: Info) -> list[rt.SafetyCarPeriod] | None:
-        found = await _sc_periods(info, self.session_key)
-        return None if found is None else as_graph(rt.SafetyCarPeriod, found)
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control"):
+            return None
+        return as_graph(rt.SafetyCarPeriod, await view.get(a.SAFETY_CAR_PERIODS))
 
     @strawberry.field(description="Flag messages in order, counted by flag." + UNKNOWN)
     async def flags(self, info: Info) -> rt.FlagSummary | None:
-        rc = await known_rows(info, "race_control", self.session_key)
-        return None if rc is None else one_as_graph(rt.FlagSummary, race_control.flags(rc))
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control"):
+            return None
+        return one_as_graph(rt.FlagSummary, await view.get(a.FLAGS))
 
     @strawberry.field(
         description="Investigations, penalties, deleted lap times, notes on cars." + UNKNOWN
     )
     async def incidents(self, info: Info) -> list[rt.Incident] | None:
-        rc = await known_rows(info, "race_control", self.session_key)
-        return None if rc is None else as_graph(rt.Incident, inc.incidents(rc))
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control"):
+            return None
+        return as_graph(rt.Incident, await view.get(a.INCIDENTS))
 
     @strawberry.field(
         description="Race control, pit stops and SC/VSC periods in time order." + UNKNOWN
     )
     async def timeline(self, info: Info) -> list[rt.TimelineEvent] | None:
-        rc, pit_rows, periods = await asyncio.gather(
-            known_rows(info, "race_control", self.session_key),
-            known_rows(info, "pit", self.session_key),
-            _sc_periods(info, self.session_key),
-        )
-        if rc is None or pit_rows is None or periods is None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control", "pit"):
             return None
-        return as_graph(rt.TimelineEvent, race_control.timeline(rc, pit_rows, periods))
+        return as_graph(rt.TimelineEvent, await view.get(a.TIMELINE))
 
     @strawberry.field(
         description="Counts by category and flag, penalties, deleted laps, SC/VSC periods and "
         "red flags, all from race control." + UNKNOWN
     )
     async def race_control_statistics(self, info: Info) -> rt.RaceControlStatistics | None:
-        rc, periods = await asyncio.gather(
-            known_rows(info, "race_control", self.session_key), _sc_periods(info, self.session_key)
-        )
-        if rc is None or periods is None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "race_control"):
             return None
-        stats = race_control.race_control_statistics(rc, periods)
-        return one_as_graph(rt.RaceControlStatistics, stats)
+        return one_as_graph(rt.RaceControlStatistics, await view.get(a.RACE_CONTROL_STATISTICS))
 
     @strawberry.field(
         description="Per driver: compounds in order with lap ranges, stops, label." + UNKNOWN
     )
     async def tyre_strategies(self, info: Info) -> list[lt.DriverStrategy] | None:
-        found = await _strategies(info, self.session_key)
-        return None if found is None else as_graph(lt.DriverStrategy, found)
+        view = session_view(info, self.session_key)
+        stints_known, _ = await asyncio.gather(view.known("stints"), view.known("race_control"))
+        if stints_known is None:
+            return None
+        return as_graph(lt.DriverStrategy, await view.get(a.TYRE_STRATEGIES))
 
     @strawberry.field(
         description="Each strategy label with how many drivers ran it, most first." + UNKNOWN
     )
     async def common_strategies(self, info: Info) -> list[lt.StrategyCount] | None:
-        found = await _strategies(info, self.session_key)
-        if found is None:
+        view = session_view(info, self.session_key)
+        stints_known, _ = await asyncio.gather(view.known("stints"), view.known("race_control"))
+        if stints_known is None:
             return None
-        return as_graph(lt.StrategyCount, stints.common_strategies(found))
+        return as_graph(lt.StrategyCount, await view.get(a.COMMON_STRATEGIES))
 
     @strawberry.field(
         description="Every pit stop, the fastest, and per-team mean lane time." + UNKNOWN
     )
     async def pit_stop_analysis(self, info: Info) -> lt.PitStopAnalysis | None:
-        pit_rows, drivers = await asyncio.gather(
-            known_rows(info, "pit", self.session_key), rows(info, "drivers", self.session_key)
-        )
-        if pit_rows is None:
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "pit"):
             return None
-        return one_as_graph(lt.PitStopAnalysis, pits.pit_stop_analysis(pit_rows, drivers))
+        return one_as_graph(lt.PitStopAnalysis, await view.get(a.PIT_STOP_ANALYSIS))
 
     @strawberry.field(
         description="Per compound: laps run, clean-lap pace, degradation. " + CLEAN + UNKNOWN
     )
     async def tyre_performance(self, info: Info) -> list[lt.CompoundPerformance] | None:
-        ctx = await clean_lap_context(info, self.session_key)
-        stint_rows = await known_rows(info, "stints", self.session_key)
-        if stint_rows is None:
+        await clean_lap_context(info, self.session_key)
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "stints"):
             return None
-        return as_graph(
-            lt.CompoundPerformance, _computed(info, stints.tyre_performance, stint_rows, ctx)
-        )
+        return as_graph(lt.CompoundPerformance, await view.get(a.TYRE_PERFORMANCE))
 
     @strawberry.field(
         description="Per stint: clean laps and degradation [s per lap]. " + CLEAN + UNKNOWN
     )
     async def wear_analysis(self, info: Info) -> list[lt.StintWear] | None:
-        ctx = await clean_lap_context(info, self.session_key)
-        stint_rows = await known_rows(info, "stints", self.session_key)
-        if stint_rows is None:
+        await clean_lap_context(info, self.session_key)
+        view = session_view(info, self.session_key)
+        if not await _all_known(view, "stints"):
             return None
-        return as_graph(lt.StintWear, _computed(info, stints.stint_wear, stint_rows, ctx))
+        return as_graph(lt.StintWear, await view.get(a.WEAR_ANALYSIS))
 
     @strawberry.field(description="Per driver: the session in figures (see DriverPerformance).")
     async def performance(self, info: Info) -> list[lt.DriverPerformance]:
-        return as_graph(lt.DriverPerformance, await _performance(info, self.session_key))
+        found = await _performance(session_view(info, self.session_key))
+        return as_graph(lt.DriverPerformance, found)
 
 
 @strawberry.type
@@ -268,7 +244,7 @@ class DriverAnalysisFields:
 
     @strawberry.field(description="The driver's fastest lap (ties: the earlier).")
     async def fastest_lap(self, info: Info) -> LapRef | None:
-        ctx = await lap_context(info, self.session_key)
+        ctx = await session_view(info, self.session_key).get(a.LAP_CONTEXT)
         return laps.fastest_lap(ctx.driver_laps(self.driver_number))  # type: ignore[return-value]
 
     @strawberry.field(description="The driver's pace of clean laps. " + CLEAN)
@@ -279,7 +255,7 @@ class DriverAnalysisFields:
 
     @strawberry.field(description="The driver's session in figures. " + CLEAN)
     async def performance(self, info: Info) -> lt.DriverPerformance | None:
-        for p in await _performance(info, self.session_key):
+        for p in await _performance(session_view(info, self.session_key)):
             if p.driver_number == self.driver_number:
                 return one_as_graph(lt.DriverPerformance, p)
         return None

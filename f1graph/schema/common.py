@@ -54,8 +54,4 @@ def arg(description: str) -> Any:
 async def query_rows(info: Any, endpoint: str, filters: Any) -> list[Any]:
     """Rows of a cross-session query (meetings, a session search); a stale answer marks the
     request stale like a stale dataset does."""
-    context: Context = info.context
-    rows, stale = await context.services.datasets.query(endpoint, filters)
-    if stale:
-        context.loaders.stale = True
-    return rows
+    return await loaders(info).query(endpoint, filters)

@@ -15,7 +15,6 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from f1graph import __version__
-from f1graph.access import Gate
 from f1graph.compat import compat_mount
 from f1graph.observe import configure_logging, get_logger, metrics
 from f1graph.openf1 import Source
@@ -35,7 +34,6 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     """The app; ``settings`` default to the environment, ``source`` to what they name."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_format, settings.log_level)
-    gate = Gate(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -74,7 +72,6 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
             Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1),
         ],
     )
-    app.state.gate = gate  # keys and the client rate of every surface (f1graph.access)
     app.state.graphiql_dir = assets_dir(settings.graphiql_dir)
     return app
 

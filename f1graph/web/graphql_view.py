@@ -35,7 +35,7 @@ from f1graph.responses import (
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
 from f1graph.web.graphiql import graphiql_page
-from f1graph.web.guard import admit_websocket, refusal
+from f1graph.web.guard import admit_websocket, limited_body, refusal
 from f1graph.web.observability import current_request, operation_name
 
 
@@ -44,7 +44,12 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            refused = await refusal(Request(scope, receive))
+            request = Request(scope, receive)
+            refused = await refusal(request)
+            if refused is None and request.method == "POST":
+                services: Services = request.app.state.services
+                replay, refused = await limited_body(request, services.settings.max_body_bytes)
+                receive = replay or receive
             if refused is not None:
                 await refused(scope, receive, send)
                 return

@@ -1,0 +1,217 @@
+"""The session-wide analyses: every result the session view memoises once per dataset version.
+
+Each constant is an :class:`~f1graph.data.session.Analysis`: a pure function of
+:mod:`f1graph.analysis` over one session's datasets (and over other analyses of this list), with
+no argument of the request. Anything that needs such an argument (``standings(at)``, one
+driver's lap analysis, one stint's degradation) is computed per call from these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from f1graph.analysis import incidents, intervals, laps, performance, pits, positions, stints
+from f1graph.analysis import race_control as rc
+from f1graph.analysis.clean import LapContext, LapExclusion
+from f1graph.analysis.track_status import TrackStatus
+from f1graph.data.session import START_GRID, Analysis, Inputs
+from f1graph.openf1.records import Driver
+
+LAP_CONTEXT = Analysis(
+    "lap_context",
+    lambda i: LapContext.build(
+        i.rows("laps"), i.rows("pit"), i.rows("race_control"), i.session_end
+    ),
+    reads=("laps", "pit", "race_control", "sessions"),
+)
+"""The session's laps with pits and track status applied: the one clean-lap definition."""
+
+
+@dataclass(frozen=True, slots=True)
+class LapFacts:
+    """What the analyses say of one lap."""
+
+    is_pit_in_lap: bool | None
+    is_clean: bool
+    clean_lap_exclusion: LapExclusion | None
+    is_personal_best: bool
+    tyre_age: int | None
+    compound: str | None
+    track_status: TrackStatus | None
+
+
+LAP_FACT_NEEDS: dict[str, tuple[str, ...]] = {
+    "is_pit_in_lap": ("pit",),
+    "is_clean": ("pit", "race_control"),
+    "clean_lap_exclusion": ("pit", "race_control"),
+    "is_personal_best": ("race_control",),
+    "tyre_age": ("stints",),
+    "compound": ("stints",),
+    "track_status": ("race_control",),
+}
+"""The datasets each fact is derived from: when one is unavailable the answer lists it, and the
+facts typed nullable above are null (unknown) rather than a guess."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """Every lap's facts, and the source datasets missing although the session should have
+    them."""
+
+    by_lap: dict[tuple[int, int], LapFacts]
+    missing: frozenset[str]
+
+
+_FACT_SOURCES = ("laps", "pit", "race_control", "sessions", "stints")
+
+
+def _lap_facts(i: Inputs) -> SessionFacts:
+    missing = frozenset(name for name in _FACT_SOURCES if i.known(name) is None)
+    ctx = i.get(LAP_CONTEXT)
+    deleted = incidents.deleted_laps(i.rows("race_control"))
+    stints_by_driver: dict[int, list[Any]] = {}
+    for s in sorted(i.rows("stints"), key=lambda s: s.stint_number):
+        stints_by_driver.setdefault(s.driver_number, []).append(s)
+    out: dict[tuple[int, int], LapFacts] = {}
+    for driver in ctx.drivers:
+        driver_laps = ctx.driver_laps(driver)  # by lap number
+        driver_stints = stints_by_driver.get(driver, [])
+        for n, lap in enumerate(driver_laps):
+            stint = stints.stint_for_lap(lap, driver_stints)
+            age = None
+            if stint is not None:
+                age = stints.tyre_age(lap, stint, stints.previous_stint(stint, driver_stints))
+            out[(lap.driver_number, lap.lap_number)] = LapFacts(
+                is_pit_in_lap=None if "pit" in missing else ctx.is_pit_in_lap(lap),
+                is_clean=ctx.is_clean(lap),
+                clean_lap_exclusion=ctx.exclusion(lap),
+                is_personal_best=laps.is_personal_best(lap, driver_laps[: n + 1], deleted),
+                tyre_age=age,
+                compound=None if stint is None else stint.compound,
+                track_status=None if "race_control" in missing else ctx.track_status(lap),
+            )
+    return SessionFacts(out, missing)
+
+
+LAP_FACTS = Analysis("lap_facts", _lap_facts, reads=_FACT_SOURCES, uses=(LAP_CONTEXT,))
+"""Every lap's facts (``Lap.isClean``, ``Lap.tyreAge``...) and the datasets they lacked."""
+
+FASTEST_LAP = Analysis("fastest_lap", lambda i: laps.fastest_lap(i.rows("laps")), reads=("laps",))
+FASTEST_LAPS = Analysis(
+    "fastest_laps", lambda i: laps.fastest_laps(i.rows("laps")), reads=("laps",)
+)
+LAP_STATISTICS = Analysis(
+    "lap_statistics", lambda i: laps.lap_statistics(i.get(LAP_CONTEXT)), uses=(LAP_CONTEXT,)
+)
+LAP_ANALYSIS = Analysis(
+    "lap_analysis", lambda i: laps.lap_analysis(i.get(LAP_CONTEXT)), uses=(LAP_CONTEXT,)
+)
+GAP_ANALYSIS = Analysis(
+    "gap_analysis", lambda i: intervals.gap_analysis(i.rows("intervals")), reads=("intervals",)
+)
+POSITION_CHANGES = Analysis(
+    "position_changes",
+    lambda i: positions.position_changes(i.rows("position"), i.start_grid),
+    reads=("position", START_GRID),
+)
+RACE_PROGRESS = Analysis(
+    "race_progress",
+    lambda i: positions.race_progress(i.rows("laps"), i.rows("position")),
+    reads=("laps", "position"),
+)
+SAFETY_CAR_PERIODS = Analysis(
+    "safety_car_periods",
+    lambda i: rc.safety_car_periods(i.rows("race_control"), i.rows("laps"), i.session_end),
+    reads=("race_control", "laps", "sessions"),
+)
+FLAGS = Analysis("flags", lambda i: rc.flags(i.rows("race_control")), reads=("race_control",))
+INCIDENTS = Analysis(
+    "incidents", lambda i: incidents.incidents(i.rows("race_control")), reads=("race_control",)
+)
+TIMELINE = Analysis(
+    "timeline",
+    lambda i: rc.timeline(i.rows("race_control"), i.rows("pit"), i.get(SAFETY_CAR_PERIODS)),
+    reads=("race_control", "pit"),
+    uses=(SAFETY_CAR_PERIODS,),
+)
+RACE_CONTROL_STATISTICS = Analysis(
+    "race_control_statistics",
+    lambda i: rc.race_control_statistics(i.rows("race_control"), i.get(SAFETY_CAR_PERIODS)),
+    reads=("race_control",),
+    uses=(SAFETY_CAR_PERIODS,),
+)
+RED_FLAG_LAPS = Analysis(
+    "red_flag_laps",
+    lambda i: (
+        None if i.known("race_control") is None else rc.red_flag_laps(i.get(LAP_CONTEXT).timeline)
+    ),
+    reads=("race_control", "sessions"),
+    uses=(LAP_CONTEXT,),
+)
+"""The red-flag periods by the leader's laps; None when race control is unavailable."""
+TYRE_STRATEGIES = Analysis(
+    "tyre_strategies",
+    lambda i: stints.tyre_strategies(i.rows("stints"), i.get(RED_FLAG_LAPS)),
+    reads=("stints",),
+    uses=(RED_FLAG_LAPS,),
+)
+COMMON_STRATEGIES = Analysis(
+    "common_strategies",
+    lambda i: stints.common_strategies(i.get(TYRE_STRATEGIES)),
+    uses=(TYRE_STRATEGIES,),
+)
+PIT_STOP_ANALYSIS = Analysis(
+    "pit_stop_analysis",
+    lambda i: pits.pit_stop_analysis(i.rows("pit"), i.rows("drivers")),
+    reads=("pit", "drivers"),
+)
+TYRE_PERFORMANCE = Analysis(
+    "tyre_performance",
+    lambda i: stints.tyre_performance(i.rows("stints"), i.get(LAP_CONTEXT)),
+    reads=("stints",),
+    uses=(LAP_CONTEXT,),
+)
+WEAR_ANALYSIS = Analysis(
+    "wear_analysis",
+    lambda i: stints.stint_wear(i.rows("stints"), i.get(LAP_CONTEXT)),
+    reads=("stints",),
+    uses=(LAP_CONTEXT,),
+)
+PERFORMANCE = Analysis(
+    "performance",
+    lambda i: performance.driver_performance(
+        i.get(LAP_CONTEXT),
+        i.rows("position"),
+        i.rows("session_result"),
+        i.start_grid,
+        pits_known=i.known("pit") is not None,
+    ),
+    reads=("position", "session_result", START_GRID, "pit", "sessions"),
+    uses=(LAP_CONTEXT,),
+)
+DRIVERS_BY_NUMBER = Analysis(
+    "drivers_by_number",
+    lambda i: {
+        d.driver_number: d for d in sorted(i.rows("drivers"), key=lambda d: d.driver_number)
+    },
+    reads=("drivers",),
+)
+"""The session's ``drivers`` rows by car number."""
+
+
+def _seen_drivers(i: Inputs) -> dict[int, Driver]:
+    sessions = i.rows("sessions")
+    meeting_key = sessions[0].meeting_key if sessions else None
+    numbers = sorted({n for ep in ("laps", "stints", "position") for n in i.dataset(ep).by_driver})
+    return {
+        n: Driver(session_key=i.session_key, meeting_key=meeting_key, driver_number=n)
+        for n in numbers
+    }
+
+
+SEEN_DRIVERS = Analysis(
+    "seen_drivers", _seen_drivers, reads=("sessions", "laps", "stints", "position")
+)
+"""Without ``drivers`` rows: every car seen in the laps, stints or positions, as a driver whose
+number is known and names are null."""
