@@ -27,6 +27,7 @@ The access rules are settings too, all off by default (:mod:`f1graph.access` app
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -57,7 +58,12 @@ class Settings:
     rate_per_second: int = 3
     rate_per_minute: int = 30
     connect_timeout_s: float = 5.0
-    read_timeout_s: float = 30.0
+    read_timeout_s: float = 8.0  # one upstream try, body included
+    request_timeout_s: float = 10.0  # one client request, upstream retries included
+    max_stale_s: float = 3600.0  # how long past fresh an entry is answered at once
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
+    openf1_username: str | None = None  # an OpenF1 account, for live sessions
+    openf1_password: str | None = field(default=None, repr=False)
     retries: int = 4
     breaker_failures: int = 5
     breaker_reset_s: float = 30.0
@@ -102,6 +108,13 @@ class Settings:
             except (ValueError, TypeError) as exc:
                 raise ConfigError(f"F1GRAPH_{name}={raw!r} is invalid: {exc}") from None
 
+        username = read("OPENF1_USERNAME", str, d.openf1_username)
+        password = read("OPENF1_PASSWORD", str, d.openf1_password)
+        if (username is None) != (password is None):
+            raise ConfigError(
+                "F1GRAPH_OPENF1_USERNAME and F1GRAPH_OPENF1_PASSWORD go together: "
+                "set both (an OpenF1 account) or neither."
+            )
         return cls(
             openf1_url=read("OPENF1_URL", _url, d.openf1_url),
             source=read("SOURCE", _directory, d.source),
@@ -113,6 +126,11 @@ class Settings:
             rate_per_minute=read("RATE_PER_MINUTE", _positive_int, d.rate_per_minute),
             connect_timeout_s=read("CONNECT_TIMEOUT", _positive_float, d.connect_timeout_s),
             read_timeout_s=read("READ_TIMEOUT", _positive_float, d.read_timeout_s),
+            request_timeout_s=read("REQUEST_TIMEOUT", _positive_float, d.request_timeout_s),
+            max_stale_s=read("MAX_STALE", _non_negative_float, d.max_stale_s),
+            trusted_proxies=read("TRUSTED_PROXIES", _addresses, d.trusted_proxies),
+            openf1_username=username,
+            openf1_password=password,
             retries=read("RETRIES", _non_negative_int, d.retries),
             breaker_failures=read("BREAKER_FAILURES", _positive_int, d.breaker_failures),
             breaker_reset_s=read("BREAKER_RESET", _positive_float, d.breaker_reset_s),
@@ -239,6 +257,22 @@ def _positive_float(raw: str) -> float:
     value = float(raw)
     if not value > 0:
         raise ValueError("expected a number above 0")
+    return value
+
+
+def _addresses(raw: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks (``10.0.0.1,172.16.0.0/12``), or ``*``."""
+    out = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for part in out:
+        if part != "*":
+            ipaddress.ip_network(part, strict=False)  # ValueError names the bad one
+    return out
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0:
+        raise ValueError("expected a number of 0 or more")
     return value
 
 

@@ -5,7 +5,9 @@ from a :class:`~f1graph.openf1.recorded.RecordedSource`, the way api.openf1.org 
 JSON array, 404 ``{"detail":"No results found."}`` for no rows, the query string read with
 OpenF1's operators (``date>=...``, repeated ``driver_number=``) and an unencoded ``+`` read as a
 space. It counts what it is asked, and can be told to fail: 5xx with an HTML page, 429 with a
-plain-text ``Rate exceeded``, 401 while a session is "live", or to answer slowly.
+plain-text ``Rate exceeded``, 401 while a session is "live", or to answer slowly; and to
+misbehave at the transport (:meth:`FakeOpenF1.misbehave`): hang, answer garbage JSON, drop the
+connection mid-body, or trickle the body in a byte at a time.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import orjson
 from starlette.applications import Starlette
@@ -35,6 +38,12 @@ BAD_GATEWAY_PAGE = (
 LIVE_SESSION_DETAIL = (
     "Live F1 session in progress: data is restricted to authenticated users until it ends."
 )
+
+
+GARBAGE_JSON = b'[{"session_key": 11253, "meeting_key": 1280, "driver_number": '
+Misbehaviour = Literal["hang", "garbage", "drop", "slow_body"]
+MISBEHAVIOURS: tuple[Misbehaviour, ...] = ("hang", "garbage", "drop", "slow_body")
+_TICK_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -57,10 +66,38 @@ class FakeOpenF1:
         self.requests: list[str] = []
         self._faults: collections.deque[Fault] = collections.deque()
         self._standing: Fault | None = None
+        self._misbehaviour: Misbehaviour | None = None
         self._app = Starlette(routes=[Route("/v1/{endpoint}", self._answer)], lifespan=self._life)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._app(scope, receive, send)
+        mode = self._misbehaviour
+        if mode is None or scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        endpoint = path.rsplit("/", 1)[-1]
+        self.counts[endpoint] += 1
+        self.requests.append(path)
+        if mode == "hang":  # until reset (polled: reset comes from the test's thread)
+            while self._misbehaviour == "hang":  # noqa: ASYNC110 (an Event is not thread-safe)
+                await asyncio.sleep(_TICK_S)
+            await self._app(scope, receive, send)
+            return
+        if mode == "garbage":
+            await _start(send, 200, len(GARBAGE_JSON))
+            await send({"type": "http.response.body", "body": GARBAGE_JSON})
+            return
+        if mode == "drop":  # promise 10 kB, send 5 bytes, then the connection goes
+            await _start(send, 200, 10_000)
+            await send({"type": "http.response.body", "body": b'[{"se', "more_body": True})
+            raise ConnectionAbortedError("the fake OpenF1 dropped the connection")
+        await _start(send, 200, None)  # slow_body: a byte per tick, each read quick, until reset
+        await send({"type": "http.response.body", "body": b"[", "more_body": True})
+        while self._misbehaviour == "slow_body":
+            await asyncio.sleep(_TICK_S)
+            await send({"type": "http.response.body", "body": b" ", "more_body": True})
+        # never a whole body: "[   ]" would be a valid (empty) answer no slow OpenF1 gives
+        raise ConnectionAbortedError("the fake OpenF1 stopped trickling")
 
     def reset(self) -> None:
         """Forget the requests seen and every fault and delay set."""
@@ -68,7 +105,14 @@ class FakeOpenF1:
         self.requests.clear()
         self._faults.clear()
         self._standing = None
+        self._misbehaviour = None
         self.delay_s = 0.0
+
+    def misbehave(self, mode: Misbehaviour | None) -> None:
+        """From now until :meth:`reset`, misbehave on every request: ``hang`` (no answer),
+        ``garbage`` (a 200 of truncated JSON), ``drop`` (the connection closes mid-body) or
+        ``slow_body`` (a 200 whose body trickles in a byte every 50 ms, forever)."""
+        self._misbehaviour = mode
 
     def fail_next(
         self,
@@ -117,6 +161,13 @@ class FakeOpenF1:
     async def _life(self, app: Starlette) -> AsyncIterator[None]:
         yield
         await self.source.aclose()
+
+
+async def _start(send: Send, status: int, length: int | None) -> None:
+    headers = [(b"content-type", b"application/json")]
+    if length is not None:
+        headers.append((b"content-length", str(length).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
 
 
 def make_fake_openf1(directory: Path, *, empty_as_404: bool = True) -> FakeOpenF1:

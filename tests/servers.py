@@ -12,6 +12,14 @@ from typing import Any
 import uvicorn
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on (for a while: nothing holds it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 @contextmanager
 def serve_in_thread(
     app: Any, *, startup_timeout_s: float = 10.0, ws: str = "none"

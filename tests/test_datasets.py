@@ -19,7 +19,15 @@ import pytest
 import redis.asyncio as aioredis
 
 from f1graph.cache import Cache, MemoryCache, RedisCache, keys
+from f1graph.cache.entry import pack
 from f1graph.data import Datasets
+from f1graph.data.deadline import (
+    DeadlineExceededError,
+    cancel_background,
+    drain_background,
+    reset_deadline,
+    set_deadline,
+)
 from f1graph.errors import UpstreamError, UpstreamUnavailableError
 from f1graph.openf1 import ENDPOINTS
 from f1graph.openf1.filters import Filters
@@ -234,11 +242,12 @@ class TestBatching:
 
 
 class TestStaleOnError:
-    """When OpenF1 fails, a stale entry is served marked stale; with none, the error is raised."""
+    """Past the maximum staleness (0 here), OpenF1 is asked first; when it fails, the stale
+    entry is served marked stale; with none, the error is raised."""
 
     async def test_stale_entry_served(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
-        datasets = make_datasets(source)
+        datasets = make_datasets(source, max_stale_s=0)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
         source.error = UpstreamUnavailableError("OpenF1 failed on /laps (500).")
         laps = await datasets.get("laps", RACE)
@@ -250,7 +259,7 @@ class TestStaleOnError:
         self, make_datasets: MakeDatasets
     ) -> None:
         source = CountingSource()
-        datasets = make_datasets(source)
+        datasets = make_datasets(source, max_stale_s=0)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), b"[]", 0)
         laps = await datasets.get("laps", RACE)
         assert not laps.stale
@@ -262,11 +271,11 @@ class TestStaleOnError:
         source = CountingSource()
         source.error = UpstreamUnavailableError("OpenF1 failed on /laps (500).")
         with pytest.raises(UpstreamUnavailableError, match="500"):
-            await make_datasets(source).get("laps", RACE)
+            await make_datasets(source, max_stale_s=0).get("laps", RACE)
 
     async def test_stale_is_not_kept_as_fresh(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
-        datasets = make_datasets(source)
+        datasets = make_datasets(source, max_stale_s=0)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
         source.error = UpstreamUnavailableError("down")
         assert (await datasets.get("laps", RACE)).stale
@@ -274,6 +283,92 @@ class TestStaleOnError:
         laps = await datasets.get("laps", RACE)  # OpenF1 is back: asked again
         assert not laps.stale
         assert source.fetches("laps") == [(RACE,), (RACE,)]
+
+
+class TestStaleAtOnce:
+    """A stale entry younger than the maximum staleness is answered at once, marked stale, and
+    refreshed once in the background; OpenF1 is never waited on to serve what is cached."""
+
+    async def test_stale_answer_does_not_wait_for_a_slow_upstream(
+        self, make_datasets: MakeDatasets
+    ) -> None:
+        source = CountingSource(delay_s=30.0)
+        datasets = make_datasets(source)
+        await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
+        started = time.monotonic()
+        laps = await datasets.get("laps", RACE)
+        assert time.monotonic() - started < 5.0  # a bound on waiting: the fetch takes 30 s
+        assert laps.stale
+        assert_laps_as_recorded(laps.rows, RACE)
+        await asyncio.sleep(0.05)
+        assert source.fetches("laps") == [(RACE,)]  # the refresh started in the background
+        cancel_background()
+        await drain_background()
+
+    async def test_refresh_replaces_the_entry(self, make_datasets: MakeDatasets) -> None:
+        source = CountingSource()
+        datasets = make_datasets(source)
+        await datasets.cache.put(keys.dataset_key(RACE, "laps"), b"[]", 0)
+        first = await asyncio.gather(*(datasets.get("laps", RACE) for _ in range(20)))
+        assert all(d.stale and d.rows == [] for d in first)
+        await drain_background()
+        assert source.fetches("laps") == [(RACE,)]  # one refresh for twenty stale answers
+        laps = await datasets.get("laps", RACE)
+        assert not laps.stale
+        assert_laps_as_recorded(laps.rows, RACE)
+
+    async def test_failed_refresh_keeps_the_stale_entry(self, make_datasets: MakeDatasets) -> None:
+        source = CountingSource()
+        source.error = UpstreamUnavailableError("OpenF1 failed on /laps (500).")
+        datasets = make_datasets(source)
+        await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
+        assert (await datasets.get("laps", RACE)).stale
+        await drain_background()
+        again = await datasets.get("laps", RACE)
+        assert again.stale
+        assert_laps_as_recorded(again.rows, RACE)
+
+    async def test_older_than_the_maximum_waits_for_openf1(
+        self, make_datasets: MakeDatasets
+    ) -> None:
+        source = CountingSource()
+        datasets = make_datasets(source, max_stale_s=60)
+        key = keys.dataset_key(RACE, "laps")
+        await datasets.cache.backend.set(key, pack(b"[]", time.time() - 120), 3600)
+        laps = await datasets.get("laps", RACE)
+        assert not laps.stale
+        assert_laps_as_recorded(laps.rows, RACE)
+
+
+class TestDeadline:
+    """Under a request deadline a slow OpenF1 answers OPENF1_API_UNAVAILABLE at the deadline,
+    and the fetch goes on to fill the cache for the next request."""
+
+    async def test_cold_miss_past_the_deadline(self, make_datasets: MakeDatasets) -> None:
+        source = CountingSource(delay_s=1.0)
+        datasets = make_datasets(source)
+        token = set_deadline(0.2)
+        try:
+            started = time.monotonic()
+            with pytest.raises(DeadlineExceededError, match=r"deadline of 0\.2 s") as info:
+                await datasets.get("laps", RACE)
+            assert time.monotonic() - started < 0.9  # well before the 1 s fetch ends
+            assert info.value.code == "OPENF1_API_UNAVAILABLE"
+        finally:
+            reset_deadline(token)
+        await drain_background()
+        laps = await datasets.get("laps", RACE)  # filled in the background
+        assert_laps_as_recorded(laps.rows, RACE)
+        assert source.fetches("laps") == [(RACE,)]
+
+    async def test_fast_fetch_within_the_deadline(self, make_datasets: MakeDatasets) -> None:
+        source = CountingSource()
+        datasets = make_datasets(source)
+        token = set_deadline(30.0)
+        try:
+            assert_laps_as_recorded((await datasets.get("laps", RACE)).rows, RACE)
+        finally:
+            reset_deadline(token)
 
 
 class TestDropSession:

@@ -25,7 +25,14 @@ STATUS = {2048: "YELLOW", 2049: "GREEN", 2051: "PURPLE", 2064: "PIT_LANE", 0: "N
 
 
 def settings_for(fake_url: str) -> Settings:
-    return Settings(openf1_url=f"{fake_url}/v1", rate_per_second=1000, rate_per_minute=100_000)
+    # a request deadline far past any load the machine may be under: these tests are not
+    # about deadlines (tests/test_faults.py is)
+    return Settings(
+        openf1_url=f"{fake_url}/v1",
+        rate_per_second=1000,
+        rate_per_minute=100_000,
+        request_timeout_s=300,
+    )
 
 
 @pytest.fixture

@@ -77,7 +77,10 @@ def fake_url(fake: FakeOpenF1) -> Iterator[str]:
 
 def serve(fake_url: str, **kw: Any) -> Any:
     settings = Settings(
-        openf1_url=f"{fake_url}/v1", rate_per_second=1000, rate_per_minute=100_000, **kw
+        openf1_url=f"{fake_url}/v1",
+        rate_per_second=1000,
+        rate_per_minute=100_000,
+        **({"request_timeout_s": 300.0} | kw),  # not about deadlines: never hit one under load
     )
     return serve_in_thread(create_app(settings))
 
@@ -89,7 +92,7 @@ def app_url(fake_url: str) -> Iterator[str]:
 
 
 async def query(url: str, text: str) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=300) as client:
         response = await client.post(f"{url}/graphql", json={"query": text})
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()

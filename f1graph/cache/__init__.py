@@ -15,8 +15,10 @@ from f1graph.cache.generations import bump
 from f1graph.cache.lock import fetch_once
 from f1graph.cache.memory import MemoryCache
 from f1graph.cache.redis import RedisCache
+from f1graph.cache.resilient import ResilientCache
 from f1graph.cache.ttl import STALE_GRACE_S, fresh_ttl_s
 from f1graph.observe import metrics
+from f1graph.openf1.redis_guard import RedisGuard
 from f1graph.settings import Settings
 
 
@@ -57,10 +59,15 @@ class Cache:
         await self.backend.aclose()
 
 
-def make_cache(settings: Settings) -> Cache:
+def make_cache(settings: Settings, guard: RedisGuard | None = None) -> Cache:
+    """Memory, or Redis guarded by ``guard`` with memory as its fallback while it is down."""
     backend: CacheBackend
     if settings.redis_url:
-        backend = RedisCache(settings.redis_url)
+        backend = ResilientCache(
+            RedisCache(settings.redis_url),
+            MemoryCache(settings.cache_max_bytes),
+            guard or RedisGuard("cache"),
+        )
     else:
         backend = MemoryCache(settings.cache_max_bytes)
     return Cache(backend)
@@ -72,6 +79,7 @@ __all__ = [
     "Entry",
     "MemoryCache",
     "RedisCache",
+    "ResilientCache",
     "fetch_once",
     "fresh_ttl_s",
     "keys",

@@ -5,11 +5,15 @@ from __future__ import annotations
 import secrets
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 MAX_CONNECTIONS = 50
 COUNTER_TTL_MS = 40 * 24 * 3600 * 1000  # a generation outlives the entries it versions
 POOL_TIMEOUT_S = 30.0
+CONNECT_TIMEOUT_S = 1.0
+SOCKET_TIMEOUT_S = 5.0
 
 
 class RedisCache:
@@ -21,8 +25,15 @@ class RedisCache:
         self.url = url
         # a blocking pool: a burst of concurrent writes (a telemetry preload) waits for a free
         # connection instead of failing with MaxConnectionsError
+        # a hung or dead Redis fails fast (the resilient backend then falls back to memory);
+        # one immediate retry on a fresh connection covers pooled ones a restart has closed
         self._pool = aioredis.BlockingConnectionPool.from_url(
-            url, max_connections=MAX_CONNECTIONS, timeout=POOL_TIMEOUT_S
+            url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=POOL_TIMEOUT_S,
+            socket_connect_timeout=CONNECT_TIMEOUT_S,
+            socket_timeout=SOCKET_TIMEOUT_S,
+            retry=Retry(NoBackoff(), 1),
         )
         self._redis: aioredis.Redis = aioredis.Redis(connection_pool=self._pool)
 
@@ -69,9 +80,12 @@ class RedisCache:
 
     async def ping(self) -> bool:
         try:
-            return bool(await self._redis.ping())
+            return await self.ping_or_raise()
         except (RedisError, OSError):
             return False
+
+    async def ping_or_raise(self) -> bool:
+        return bool(await self._redis.ping())
 
     async def stats(self) -> dict[str, int]:
         info = await self._redis.info("memory")

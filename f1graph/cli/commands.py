@@ -30,6 +30,14 @@ async def preload(
         print(f"f1graph preload: {NO_REDIS}", file=out)
         return 2
     services = build_services(settings)
+    if not await services.cache.backend.ping():
+        await services.aclose()
+        print(
+            f"f1graph preload: Redis at {settings.redis_url} cannot be reached, so there is no "
+            "shared cache to warm. Start it (or fix F1GRAPH_REDIS_URL) and run this again.",
+            file=out,
+        )
+        return 2
     bars = Bars(out)
     for endpoint in ("sessions", *SESSION_DATASETS):
         bars.add(endpoint)
@@ -70,6 +78,14 @@ async def record(
     """Record sessions from the configured source into ``directory``; 1 on failure."""
     out = out or sys.stderr
     services = build_services(settings)
+    if not await services.cache.backend.ping():
+        await services.aclose()
+        print(
+            f"f1graph preload: Redis at {settings.redis_url} cannot be reached, so there is no "
+            "shared cache to warm. Start it (or fix F1GRAPH_REDIS_URL) and run this again.",
+            file=out,
+        )
+        return 2
     bars = Bars(out)
 
     def progress(session_key: int, endpoint: str, done: int, total: int, note: str) -> None:

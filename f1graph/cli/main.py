@@ -40,16 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
+        from f1graph.web import server_options
+
         uvicorn.run(
             "f1graph.web.app:create_app",
             factory=True,
             host=settings.host,
             port=settings.port,
             workers=args.workers,
-            loop="asyncio",
-            http="h11",
-            ws="websockets-sansio",
-            log_level="info",
+            **server_options(settings),
         )
         return 0
     if args.command == "export-schema":

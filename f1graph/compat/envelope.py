@@ -34,6 +34,7 @@ STATUS_BY_CODE: dict[str, int] = {
 ERROR_BY_STATUS = {status: code for code, status in STATUS_BY_CODE.items()}
 ERROR_BY_STATUS[405] = "METHOD_NOT_ALLOWED"  # a known path called with a method it lacks
 INTERNAL_MESSAGE = "Internal server error."
+RETRY_AFTER_S = 5  # seconds a client is told to wait after a 503
 
 
 def now_iso() -> str:
@@ -69,8 +70,11 @@ def success(
 def failure(
     status: int, message: str, path: str, headers: dict[str, str] | None = None
 ) -> Response:
-    """The error envelope for ``status``, with the contract's code for it."""
+    """The error envelope for ``status``, with the contract's code for it; a 503 (OpenF1
+    unavailable, the deadline passed) says when to try again."""
     code = ERROR_BY_STATUS.get(status, "INTERNAL_SERVER_ERROR")
+    if status == 503:
+        headers = {"Retry-After": str(RETRY_AFTER_S), **(headers or {})}
     body = {
         "statusCode": status,
         "error": code,
@@ -84,8 +88,9 @@ def failure(
 def from_error(error: F1GraphError, path: str) -> Response:
     """The error envelope for an f1graph error; 429 carries ``Retry-After``."""
     headers = None
-    if isinstance(error, ClientRateLimitError):
-        headers = {"Retry-After": str(max(1, round(error.retry_after_s)))}
+    retry_after_s = getattr(error, "retry_after_s", None)
+    if isinstance(error, ClientRateLimitError | UpstreamError) and retry_after_s is not None:
+        headers = {"Retry-After": str(max(1, round(retry_after_s)))}
     message = error.message if error.status != 500 else INTERNAL_MESSAGE
     return failure(error.status, message, path, headers)
 

@@ -5,6 +5,11 @@ cache entry (while fresh) -> one upstream fetch shared by every concurrent calle
 process by single-flight, across processes by a Redis lock), batching several sessions into one
 call with repeated ``session_key`` (ORed by OpenF1). When OpenF1 fails, a stale entry is served
 and marked stale; with nothing to serve, the upstream error is raised.
+
+Stale at once: an entry past its fresh time by less than ``F1GRAPH_MAX_STALE`` is answered
+immediately (marked stale) and refreshed in the background (stale-while-revalidate); an older
+one waits for OpenF1 like a miss, and is served only if OpenF1 fails. A request waits for
+OpenF1 no longer than its deadline (:mod:`f1graph.data.deadline`); the fetch goes on after it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from cachetools import LRUCache
 
 from f1graph.cache import Cache, Entry, fetch_once, fresh_ttl_s, keys, reads
 from f1graph.cache.singleflight import SingleFlight
+from f1graph.data.deadline import DeadlineExceededError, in_background, within_deadline
 from f1graph.errors import NotFoundError, UpstreamError
 from f1graph.observe import metrics
 from f1graph.openf1 import ENDPOINTS, Filters, Source, where
@@ -46,6 +52,13 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @cached_property
+    def stale_copy(self) -> Dataset:
+        """The same rows marked stale (made once, so derived values are shared)."""
+        copy = Dataset(self.endpoint, self.session_key, self.rows, self.nbytes, self.fresh_until)
+        copy.stale = True
+        return copy
 
     @cached_property
     def by_driver(self) -> dict[int, list[Any]]:
@@ -87,6 +100,7 @@ class Datasets:
         self._query_flight: SingleFlight[str, tuple[list[Any], bool]] = SingleFlight()
         self._parsed: LRUCache[str, Dataset] = LRUCache(maxsize=512)
         self._latest: tuple[float, int] | None = None
+        self._refreshing: set[str] = set()
 
     async def get(self, endpoint: str, session_key: int) -> Dataset:
         return (await self.get_many(endpoint, [session_key]))[0]
@@ -105,15 +119,58 @@ class Datasets:
             parsed = self._parsed.get(key)
             if parsed is not None and parsed.fresh_until > now:
                 out[key] = parsed
+            elif parsed is not None and self._serve_at_once(parsed.fresh_until, now):
+                out[key] = parsed.stale_copy
+                self._revalidate(endpoint, key)
             else:
                 missing.append(key)
             metrics.cache_lookup("parsed", key not in missing)
         if missing:
-            out.update(await self._flight.many(missing, lambda ks: self._load(endpoint, ks)))
+            loaded = self._flight.many(missing, lambda ks: self._load(endpoint, ks))
+            try:
+                out.update(await within_deadline(loaded, f"OpenF1 /{endpoint}"))
+            except DeadlineExceededError as error:
+                out.update(await self._stale_or_raise(endpoint, missing, error))
         found = [out[keys.dataset_key(sk, endpoint)] for sk in session_keys]
         for dataset in found:
             reads.note_fresh_until(dataset.fresh_until)
         return found
+
+    async def _stale_or_raise(
+        self, endpoint: str, dataset_keys: list[str], error: DeadlineExceededError
+    ) -> dict[str, Dataset]:
+        """Past the deadline: what the cache holds, however old, marked stale; else re-raise."""
+        out: dict[str, Dataset] = {}
+        for key, entry in zip(dataset_keys, await self._entries(dataset_keys), strict=True):
+            if entry is None:
+                raise error
+            rows = ENDPOINTS[endpoint].decode(entry.payload)
+            dataset = Dataset(endpoint, _session_of(key), rows, len(entry.payload), 0.0)
+            dataset.stale = True
+            out[key] = dataset
+        return out
+
+    def _serve_at_once(self, fresh_until: float, now: float) -> bool:
+        """Whether an entry past ``fresh_until`` is still young enough to answer at once."""
+        return now < fresh_until + self.settings.max_stale_s
+
+    def _revalidate(self, endpoint: str, key: str) -> None:
+        """Refresh one dataset in the background, once however many requests ask."""
+        if key in self._refreshing:
+            return
+        self._refreshing.add(key)
+
+        async def refresh() -> None:
+            try:  # not through the flight: the request that found the entry may still hold it
+                await self._refetch(endpoint, [key])
+            finally:
+                self._refreshing.discard(key)
+
+        in_background(refresh())
+
+    async def _refetch(self, endpoint: str, dataset_keys: list[str]) -> dict[str, Dataset]:
+        entries = dict(zip(dataset_keys, await self._entries(dataset_keys), strict=True))
+        return await self._fetch_locked(endpoint, entries)
 
     def peek(self, endpoint: str, session_key: int) -> Dataset | None:
         """The dataset if it is parsed here and fresh, without any I/O; else ``None``."""
@@ -157,10 +214,7 @@ class Datasets:
         key = keys.query_key(endpoint, canonical)
         fresh_s = spec.ttl_s if ttl_s is None else ttl_s
 
-        async def load() -> tuple[list[Any], bool]:
-            entry = await self.cache.get(key)
-            if entry is not None and not entry.stale:
-                return spec.decode(entry.payload), False
+        async def fetch(entry: Entry | None) -> tuple[list[Any], bool]:
             try:
                 body = await self.source.fetch(endpoint, filters)
             except UpstreamError:
@@ -171,7 +225,31 @@ class Datasets:
             await self.cache.put(key, msgspec.json.encode(rows), fresh_s)
             return rows, False
 
-        return await self._query_flight.do(key, load)
+        async def refresh() -> None:
+            try:
+                await fetch(None)
+            finally:
+                self._refreshing.discard(key)
+
+        async def load() -> tuple[list[Any], bool]:
+            entry = await self.cache.get(key)
+            if entry is not None and not entry.stale:
+                return spec.decode(entry.payload), False
+            if entry is not None and self._serve_at_once(entry.fresh_until, time.time()):
+                if key not in self._refreshing:
+                    self._refreshing.add(key)
+                    in_background(refresh())
+                return spec.decode(entry.payload), True
+            return await fetch(entry)
+
+        loaded = self._query_flight.do(key, load)
+        try:
+            return await within_deadline(loaded, f"OpenF1 /{endpoint}")
+        except DeadlineExceededError:
+            entry = await self.cache.get(key)
+            if entry is None:
+                raise
+            return spec.decode(entry.payload), True
 
     async def drop_session(self, session_key: int) -> int:
         """Forget every cached entry of a session, here and in the cache; return the count."""
@@ -186,9 +264,14 @@ class Datasets:
         spec = ENDPOINTS[endpoint]
         entries: dict[str, Entry | None] = {}
         out: dict[str, Dataset] = {}
+        now = time.time()
         for key, entry in zip(dataset_keys, await self._entries(dataset_keys), strict=True):
             if entry is not None and not entry.stale:
                 out[key] = self._remember(endpoint, key, entry, spec.decode(entry.payload))
+            elif entry is not None and self._serve_at_once(entry.fresh_until, now):
+                parsed = self._remember(endpoint, key, entry, spec.decode(entry.payload))
+                out[key] = parsed.stale_copy
+                self._revalidate(endpoint, key)
             else:
                 entries[key] = entry
         if entries:

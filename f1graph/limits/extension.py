@@ -14,6 +14,7 @@ import orjson
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from f1graph.errors import F1GraphError
 from f1graph.limits.checks import LimitError, check, tokens_message
@@ -24,7 +25,13 @@ log = logging.getLogger("f1graph.limits")
 
 _DEFAULTS = Settings()
 _TOKENS = "Document contains more than"
-_PLACEHOLDER = parse("{ __typename }")  # stands for a document refused at parse
+# stand for a document refused at parse, one per operation type a transport may allow (the
+# type is checked before validation reports the parse error: a websocket allows subscriptions)
+_PLACEHOLDERS = {
+    OperationType.QUERY: parse("{ __typename }"),
+    OperationType.MUTATION: parse("mutation { __typename }"),
+    OperationType.SUBSCRIPTION: parse("subscription { __typename }"),
+}
 
 
 @lru_cache(maxsize=256)
@@ -88,7 +95,9 @@ class QueryLimits(SchemaExtension):
                 if _TOKENS in error.message:
                     error = GraphQLError(tokens_message(limit))
                 self.parse_error = error
-                ctx.graphql_document = _PLACEHOLDER
+                allowed = ctx.allowed_operations
+                kind = next((k for k in _PLACEHOLDERS if k in allowed), OperationType.QUERY)
+                ctx.graphql_document = _PLACEHOLDERS[kind]
         yield
 
     def on_validate(self) -> Iterator[None]:

@@ -1,17 +1,24 @@
 """The HTTP client of OpenF1: one ``httpx.AsyncClient`` per process.
 
-Each call passes the circuit breaker, then the rate budget, then retries with exponential
-back-off and jitter (tenacity) on what OpenF1 does in production: 429 or plain-text
-``Rate exceeded``, 5xx with an HTML body, timeouts and dropped connections. ``[]`` and
+Each try passes the circuit breaker, then the rate budget; failed tries are retried with
+exponential back-off and jitter (tenacity) on what OpenF1 does in production: 429 or plain-text
+``Rate exceeded``, 5xx with an HTML body, timeouts, dropped connections, a body that trickles
+in slower than a try may take, and a 200 whose body is not a JSON array (garbage). ``[]`` and
 404 ``{"detail": "No results found."}`` both mean no rows.
+
+Every try is bounded as a whole (``try_timeout_s``, body included) and counts for the breaker
+on its own, so a hanging OpenF1 opens the circuit after ``failure_threshold`` tries (five
+tries of 8 s: about 40 s with the defaults), not after that many whole calls.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 
 import httpx
+import msgspec
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -29,12 +36,15 @@ from f1graph.errors import (
     UpstreamUnavailableError,
 )
 from f1graph.observe import get_logger, metrics
+from f1graph.openf1.auth import OpenF1Credentials
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.endpoints import ENDPOINTS
 from f1graph.openf1.filters import Filters, to_query_string
 from f1graph.openf1.ratelimit import RateBudget
 
 log = get_logger(__name__)
+
+_JSON_ARRAY = msgspec.json.Decoder(list[msgspec.Raw])  # checks the syntax, skips the values
 
 
 class _Transient(Exception):
@@ -60,8 +70,10 @@ class OpenF1Client:
         breaker: CircuitBreaker,
         retries: int = 4,
         connect_timeout_s: float = 5.0,
-        read_timeout_s: float = 30.0,
-        backoff_max_s: float = 8.0,
+        read_timeout_s: float = 8.0,
+        try_timeout_s: float | None = None,
+        backoff_max_s: float = 4.0,
+        credentials: OpenF1Credentials | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -69,6 +81,8 @@ class OpenF1Client:
         self.breaker = breaker
         self.retries = retries
         self.backoff_max_s = backoff_max_s
+        self.try_timeout_s = read_timeout_s if try_timeout_s is None else try_timeout_s
+        self.credentials = credentials
         self.requests: Counter[str] = Counter()  # upstream HTTP requests per endpoint
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
@@ -86,7 +100,6 @@ class OpenF1Client:
             raise BadRequestError(f"OpenF1 has no endpoint called {endpoint!r}.")
         url = f"{self.base_url}/{endpoint}"
         query = to_query_string(filters)
-        self.breaker.before_call()
         try:
             async for attempt in AsyncRetrying(
                 retry=retry_if_exception_type(_Transient),
@@ -96,14 +109,27 @@ class OpenF1Client:
                 reraise=True,
             ):
                 with attempt:
-                    body = await self._once(endpoint, url, query)
+                    body = await self._try(endpoint, url, query)
         except _Transient as exc:
             log.warning("upstream_failed", endpoint=endpoint, query=query, error=exc.error.message)
-            self.breaker.record_failure(exc.error.message)
             raise exc.error from None
         except UpstreamError as exc:
             log.warning("upstream_failed", endpoint=endpoint, query=query, error=exc.message)
-            if not isinstance(exc, UpstreamLiveSessionError):
+            raise
+        return body
+
+    async def _try(self, endpoint: str, url: str, query: str) -> bytes:
+        """One try, through the breaker: each failed try counts, 401 (live session) aside."""
+        self.breaker.before_call()
+        try:
+            body = await self._once(endpoint, url, query)
+        except _Transient as exc:
+            self.breaker.record_failure(exc.error.message)
+            raise
+        except UpstreamError as exc:
+            if isinstance(exc, UpstreamLiveSessionError):
+                self.breaker.record_abandoned()
+            else:
                 self.breaker.record_failure(exc.message)
             raise
         except BaseException:
@@ -127,18 +153,30 @@ class OpenF1Client:
         started = time.perf_counter()
         outcome = "ok"
         try:
-            response = await self._http.get(full)
+            try:
+                async with asyncio.timeout(self.try_timeout_s):  # a slow body is bounded too
+                    response = await self._get(full)
+            except UpstreamUnavailableError as exc:  # the token endpoint failed: worth a retry
+                raise _Transient(exc, outcome="unreachable") from None
+            except (httpx.TimeoutException, TimeoutError):
+                raise _Transient(
+                    UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time."),
+                    outcome="timeout",
+                ) from None
+            except httpx.RequestError as exc:  # transport errors, bad encodings, redirect loops
+                raise _Transient(
+                    UpstreamUnavailableError(
+                        f"OpenF1 could not be reached for /{endpoint}: {exc}."
+                    ),
+                    outcome="unreachable",
+                ) from None
+            if response.status_code == 401 and self.credentials is not None:
+                raise UpstreamLiveSessionError(
+                    f"OpenF1 refused /{endpoint} (401) although f1graph sent the token of "
+                    f"F1GRAPH_OPENF1_USERNAME={self.credentials.username!r}: the account may "
+                    "not have live access."
+                )
             return _classify(endpoint, response)
-        except httpx.TimeoutException:
-            outcome = "timeout"
-            raise _Transient(
-                UpstreamUnavailableError(f"OpenF1 did not answer /{endpoint} in time.")
-            ) from None
-        except httpx.RequestError as exc:  # transport errors, bad encodings, redirect loops
-            outcome = "unreachable"
-            raise _Transient(
-                UpstreamUnavailableError(f"OpenF1 could not be reached for /{endpoint}: {exc}.")
-            ) from None
         except _Transient as exc:
             outcome = exc.outcome
             raise
@@ -151,19 +189,34 @@ class OpenF1Client:
         finally:
             metrics.upstream_request(endpoint, outcome, time.perf_counter() - started)
 
+    async def _get(self, url: str) -> httpx.Response:
+        """GET with the bearer token when credentials are set; a refused token is exchanged
+        for a new one and the request made once more."""
+        if self.credentials is None:
+            return await self._http.get(url)
+        response = await self._http.get(url, headers=await self.credentials.headers(self._http))
+        if response.status_code == 401:
+            self.credentials.invalidate()
+            response = await self._http.get(url, headers=await self.credentials.headers(self._http))
+        return response
+
 
 def _classify(endpoint: str, response: httpx.Response) -> bytes:
     status = response.status_code
     body = response.content
     if status == 200:
-        if body.lstrip()[:1] == b"[":
-            return body
         if b"rate exceeded" in body[:200].lower():
             raise _Transient(_rate_limited(endpoint), _retry_after(response), "rate_limited")
-        raise _Transient(
-            UpstreamBadResponseError(f"OpenF1 answered /{endpoint} with something not JSON rows."),
-            outcome="bad_response",
-        )
+        try:
+            _JSON_ARRAY.decode(body)
+        except msgspec.DecodeError:
+            raise _Transient(
+                UpstreamBadResponseError(
+                    f"OpenF1 answered /{endpoint} with something that is not JSON rows."
+                ),
+                outcome="bad_response",
+            ) from None
+        return body
     if status == 404:
         return b"[]"  # OpenF1's {"detail": "No results found."}
     if status == 429 or b"rate exceeded" in body[:200].lower():

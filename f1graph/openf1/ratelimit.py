@@ -1,19 +1,49 @@
 """The upstream rate budget: at most N requests a second and M a minute, never a burst past them.
 
 A moving window (``limits``) counts requests; a caller over budget waits until the window has
-room instead of failing. With Redis the window is shared by every process of the deployment.
+room instead of failing. With Redis the window is shared by every process of the deployment;
+while Redis is down each process counts in its own memory (:class:`FailoverLimiter`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
-from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from f1graph.observe import metrics
+from f1graph.openf1.redis_guard import RedisGuard
+
+
+class FailoverLimiter(MovingWindowRateLimiter):  # type: ignore[misc]
+    """A moving window in Redis, counted in this process's memory while Redis fails."""
+
+    def __init__(self, shared: MovingWindowRateLimiter, guard: RedisGuard) -> None:
+        super().__init__(MemoryStorage())
+        self.shared = shared
+        self.guard = guard
+
+    async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        return await self.guard.call(  # type: ignore[no-any-return]
+            lambda: self.shared.hit(item, *identifiers, cost=cost),
+            lambda: super(FailoverLimiter, self).hit(item, *identifiers, cost=cost),
+        )
+
+    async def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        return await self.guard.call(  # type: ignore[no-any-return]
+            lambda: self.shared.test(item, *identifiers, cost=cost),
+            lambda: super(FailoverLimiter, self).test(item, *identifiers, cost=cost),
+        )
+
+    async def get_window_stats(self, item: RateLimitItem, *identifiers: str) -> Any:
+        return await self.guard.call(
+            lambda: self.shared.get_window_stats(item, *identifiers),
+            lambda: super(FailoverLimiter, self).get_window_stats(item, *identifiers),
+        )
 
 
 def moving_window(redis_url: str | None, key_prefix: str) -> MovingWindowRateLimiter:
@@ -22,13 +52,17 @@ def moving_window(redis_url: str | None, key_prefix: str) -> MovingWindowRateLim
 
     The one place a ``redis://`` URL becomes the ``async+redis://`` storage URI of ``limits``.
     """
-    storage: Storage
     if redis_url:
         uri = redis_url if redis_url.startswith("async+") else "async+" + redis_url
-        storage = RedisStorage(uri, implementation="redispy", key_prefix=key_prefix)
-    else:
-        storage = MemoryStorage()
-    return MovingWindowRateLimiter(storage)
+        storage = RedisStorage(
+            uri,
+            implementation="redispy",
+            key_prefix=key_prefix,
+            socket_connect_timeout=1.0,
+            socket_timeout=5.0,
+        )
+        return FailoverLimiter(MovingWindowRateLimiter(storage), RedisGuard(key_prefix))
+    return MovingWindowRateLimiter(MemoryStorage())
 
 
 class RateBudget:

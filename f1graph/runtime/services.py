@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from f1graph.access import Gate
 from f1graph.cache import Cache, make_cache
 from f1graph.data import Datasets, Derived
+from f1graph.data.deadline import cancel_background, drain_background
 from f1graph.openf1 import Source
+from f1graph.openf1.auth import OpenF1Credentials, token_url_for
 from f1graph.openf1.breaker import CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
 from f1graph.openf1.ratelimit import RateBudget
+from f1graph.openf1.shared_breaker import SharedBreaker
 from f1graph.replay import Registry
 from f1graph.settings import Settings
 from f1graph.telemetry import TelemetryStore
@@ -39,13 +42,30 @@ class Services:
         self.gate = Gate(self.settings)
 
     async def aclose(self) -> None:
+        cancel_background()  # refreshes still running would use the clients closed below
+        await drain_background()
         await self.source.aclose()
         await self.cache.aclose()
+        if isinstance(self.breaker, SharedBreaker):
+            await self.breaker.aclose()
+
+
+def credentials_for(settings: Settings) -> OpenF1Credentials | None:
+    """The OpenF1 account of ``F1GRAPH_OPENF1_USERNAME``/``_PASSWORD``, if set."""
+    if settings.openf1_username is None or settings.openf1_password is None:
+        return None
+    return OpenF1Credentials(
+        settings.openf1_username, settings.openf1_password, token_url_for(settings.openf1_url)
+    )
 
 
 def build_services(settings: Settings, source: Source | None = None) -> Services:
     """Wire the source (HTTP, or the recorded directory of ``F1GRAPH_SOURCE``) and the cache."""
-    breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_reset_s)
+    breaker = (
+        SharedBreaker(settings.redis_url, settings.breaker_failures, settings.breaker_reset_s)
+        if settings.redis_url
+        else CircuitBreaker(settings.breaker_failures, settings.breaker_reset_s)
+    )
     budget: RateBudget | None = None
     if source is None:
         if settings.source is not None:
@@ -63,6 +83,7 @@ def build_services(settings: Settings, source: Source | None = None) -> Services
                 retries=settings.retries,
                 connect_timeout_s=settings.connect_timeout_s,
                 read_timeout_s=settings.read_timeout_s,
+                credentials=credentials_for(settings),
             )
     cache = make_cache(settings)
     return Services(settings, source, cache, Datasets(source, cache, settings), breaker, budget)

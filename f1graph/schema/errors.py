@@ -15,14 +15,26 @@ log = logging.getLogger("f1graph.errors")
 INTERNAL_MESSAGE = "Internal server error."
 
 
+def is_client_error(error: GraphQLError) -> bool:
+    """A mistake of the request, not of f1graph: a syntax or validation error, or a variable
+    that does not fit its type (graphql-core's coercion errors, or a scalar's parser raising
+    ``ValueError``/``TypeError`` before execution, hence with no path)."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return True
+    return error.path is None and isinstance(original, ValueError | TypeError)
+
+
 def with_code(error: GraphQLError) -> GraphQLError:
     """The error with ``extensions.code`` set: the f1graph code, BAD_REQUEST for a query the
     schema rejects, or INTERNAL_SERVER_ERROR with its message masked for anything else."""
     original = error.original_error
+    if (error.extensions or {}).get("code"):
+        return error  # coded already (this runs at more than one layer)
     if isinstance(original, F1GraphError):
         code, message = original.code, original.message
-    elif original is None:
-        code, message = "BAD_REQUEST", error.message  # parse or validation error
+    elif is_client_error(error):
+        code, message = "BAD_REQUEST", error.message  # parse, validation or variable error
     else:
         log.error("unexpected error in a resolver", exc_info=original)
         code, message = "INTERNAL_SERVER_ERROR", INTERNAL_MESSAGE

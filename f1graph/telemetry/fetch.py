@@ -8,6 +8,10 @@ which is then split back into its windows, each cached under its own key. A wind
 every car is also cached per car (an empty window for a known car that sent nothing), so later
 reads of one car find it. Windows of an ended session stay fresh as long as its datasets (30
 days by default); a window that may still be filling (live) stays fresh 10 seconds.
+
+A stale window younger than ``F1GRAPH_MAX_STALE`` past its fresh time is answered at once
+(marked stale) and refreshed in the background; a request waits for OpenF1 no longer than its
+deadline (:mod:`f1graph.data.deadline`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from f1graph.cache import Cache, Entry, fetch_once
+from f1graph.data.deadline import DeadlineExceededError, in_background, within_deadline
 from f1graph.errors import UpstreamError
 from f1graph.openf1 import Filter, Source
 from f1graph.openf1.filters import Filters
@@ -107,6 +112,7 @@ class WindowFetcher:
         self.source = source
         self.cache = cache
         self.settings = settings
+        self._refreshing: set[WindowKey] = set()
 
     async def cached(
         self, wkeys: Sequence[WindowKey], info: SessionInfo
@@ -127,9 +133,45 @@ class WindowFetcher:
         """Every window of ``wkeys``; raises the upstream error when one can be served neither
         by OpenF1 nor by a stale cache entry."""
         out, missing = await self.cached(wkeys, info)
+        now = time.time()
+        at_once: list[WindowKey] = []
+        for wkey, entry in list(missing.items()):
+            if entry is not None and now < entry.fresh_until + self.settings.max_stale_s:
+                window = self._decode(wkey, entry, info.span, True)
+                if window is not None:
+                    out[wkey] = window
+                    at_once.append(wkey)
+                    del missing[wkey]
+        if at_once:
+            self._revalidate(at_once, info)
         if missing:
-            out.update(await self._fetch_locked(missing, info))
+            fetched = self._fetch_locked(missing, info)
+            try:
+                out.update(await within_deadline(fetched, f"OpenF1 /{wkeys[0].endpoint}"))
+            except DeadlineExceededError:  # past the deadline: what the cache holds, however old
+                for wkey, entry in missing.items():
+                    window = self._decode(wkey, entry, info.span, True) if entry else None
+                    if window is None:
+                        raise
+                    out[wkey] = window
         return out
+
+    def _revalidate(self, wkeys: list[WindowKey], info: SessionInfo) -> None:
+        """Refresh stale windows in the background, each once however many requests ask."""
+        todo = [k for k in wkeys if k not in self._refreshing]
+        if not todo:
+            return
+        self._refreshing.update(todo)
+
+        async def refresh() -> None:
+            try:
+                _, entries = await self.cached(todo, info)
+                if entries:
+                    await self._fetch_locked(entries, info)
+            finally:
+                self._refreshing.difference_update(todo)
+
+        in_background(refresh())
 
     def _decode(
         self, wkey: WindowKey, entry: Entry, span: Span, stale: bool = False

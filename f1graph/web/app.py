@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -25,6 +27,8 @@ from f1graph.settings import Settings
 from f1graph.web.front import describe_source, front_door, metrics_endpoint
 from f1graph.web.graphiql import assets_dir, graphiql_asset, installed
 from f1graph.web.graphql_view import GraphQLView
+from f1graph.web.http_errors import http_refusal
+from f1graph.web.middleware import RequestGuard
 from f1graph.web.observability import ApiCORS, RequestLog
 from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
@@ -64,6 +68,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
         lifespan=lifespan,
         middleware=[
             Middleware(RequestLog, slow_s=settings.slow_query_s),  # outermost: sees everything
+            Middleware(RequestGuard, request_timeout_s=settings.request_timeout_s),
             *(
                 [Middleware(ApiCORS, origins=settings.cors_origins)]
                 if settings.cors_origins
@@ -71,17 +76,27 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
             ),
             Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1),
         ],
+        exception_handlers={HTTPException: http_refusal},  # 404, 405: coded, not plain text
     )
     app.state.graphiql_dir = assets_dir(settings.graphiql_dir)
     return app
 
 
+HEALTH_PING_S = 1.0
+
+
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness: the process answers; details live on the health routes."""
+    """Liveness: the process answers (200 even when degraded: it still serves); ``degraded``
+    while the configured Redis does not answer. Details live on the health routes."""
     services: Any = request.app.state.services
+    try:
+        async with asyncio.timeout(HEALTH_PING_S):
+            cache_ok = await services.cache.backend.ping()
+    except TimeoutError:
+        cache_ok = False
     return JSONResponse(
         {
-            "status": "ok",
+            "status": "ok" if cache_ok else "degraded",
             "version": __version__,
             "cache": services.cache.backend.name,
             "circuit": services.breaker.state.value,

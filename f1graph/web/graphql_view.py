@@ -36,24 +36,41 @@ from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
 from f1graph.web.graphiql import graphiql_page
 from f1graph.web.guard import admit_websocket, limited_body, refusal
+from f1graph.web.http_errors import check_request_data, coded_refusal
 from f1graph.web.observability import current_request, operation_name
+from f1graph.web.ws_errors import CodedGraphQLWSHandler, CodedTransportWSHandler
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """``/graphql``: POST and GET, GraphiQL in a browser; keys and the client rate checked first."""
+    """``/graphql``: POST and GET, GraphiQL in a browser; keys and the client rate checked first.
+    Every refusal is coded: HTTP (:mod:`~f1graph.web.http_errors`) and websocket protocol
+    errors (:mod:`~f1graph.web.ws_errors`)."""
+
+    graphql_transport_ws_handler_class = CodedTransportWSHandler
+    graphql_ws_handler_class = CodedGraphQLWSHandler
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            request = Request(scope, receive)
-            refused = await refusal(request)
-            if refused is None and request.method == "POST":
-                services: Services = request.app.state.services
-                replay, refused = await limited_body(request, services.settings.max_body_bytes)
-                receive = replay or receive
-            if refused is not None:
-                await refused(scope, receive, send)
-                return
-        await super().__call__(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        response = await refusal(request)
+        if response is None and request.method == "POST":
+            services: Services = request.app.state.services
+            replay, response = await limited_body(request, services.settings.max_body_bytes)
+            if replay is not None:
+                request = Request(scope, replay)
+        if response is None:
+            try:
+                response = await self.run(request)
+            except HTTPException as error:  # Strawberry's plain-text refusals, coded
+                response = coded_refusal(error.status_code, error.reason)
+        await response(scope, request.receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        parsed = super().parse_json(data)
+        check_request_data(parsed)  # a JSON string or number is a 400, not a 500
+        return parsed
 
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)

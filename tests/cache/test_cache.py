@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as aioredis
 
-from f1graph.cache import Cache, MemoryCache, RedisCache, keys, make_cache
+from f1graph.cache import Cache, MemoryCache, RedisCache, ResilientCache, keys, make_cache
 from f1graph.cache.entry import COMPRESS_ABOVE_BYTES
 from f1graph.settings import Settings
 from tests.data import raw_bytes, redis_url
@@ -111,6 +111,8 @@ class TestMakeCache:
 
     async def test_redis_with_url(self) -> None:
         cache = make_cache(Settings(redis_url=REDIS_URL))
-        assert isinstance(cache.backend, RedisCache)
+        assert isinstance(cache.backend, ResilientCache)
+        assert isinstance(cache.backend.redis, RedisCache)
+        assert isinstance(cache.backend.fallback, MemoryCache)
         assert await cache.backend.ping()
         await cache.aclose()

@@ -14,6 +14,7 @@ from f1graph.openf1 import SESSION_DATASETS, Filters
 from f1graph.runtime import build_services
 from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows, redis_url
+from tests.servers import free_port
 
 REDIS_URL = redis_url(12)
 
@@ -37,6 +38,16 @@ class TestPreloadCommand:
         monkeypatch.delenv("F1GRAPH_REDIS_URL", raising=False)
         assert main(["preload", "11253"]) == 2
         assert "nothing to warm" in capsys.readouterr().err
+
+    def test_unreachable_redis_is_a_message_not_a_traceback(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setenv("F1GRAPH_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+        monkeypatch.setenv("F1GRAPH_SOURCE", str(DATA_DIR))
+        assert main(["preload", "11253"]) == 2
+        err = capsys.readouterr().err
+        assert "cannot be reached" in err and "Start it" in err
+        assert "Traceback" not in err
 
     async def test_warms_redis_with_every_dataset(self) -> None:
         out = io.StringIO()

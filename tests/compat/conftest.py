@@ -51,6 +51,7 @@ def settings_for(fake_url: str, **overrides: Any) -> Settings:
         "openf1_url": f"{fake_url}/v1",
         "rate_per_second": 1000,
         "rate_per_minute": 100_000,
+        "request_timeout_s": 300.0,  # not about deadlines: never hit one under load
     }
     return Settings(**(values | overrides))
 
@@ -87,5 +88,5 @@ def fake_url(fake: FakeOpenF1) -> Iterator[str]:
 
 @pytest.fixture
 async def client() -> Any:
-    async with httpx.AsyncClient(timeout=60) as c:
+    async with httpx.AsyncClient(timeout=300) as c:
         yield c

@@ -6,6 +6,7 @@ carry the assertions.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -18,11 +19,12 @@ import respx
 from f1graph.errors import (
     BadRequestError,
     UpstreamBadResponseError,
+    UpstreamError,
     UpstreamLiveSessionError,
     UpstreamRateLimitedError,
     UpstreamUnavailableError,
 )
-from f1graph.openf1.breaker import CircuitBreaker
+from f1graph.openf1.breaker import BreakerState, CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
 from f1graph.openf1.filters import Filter, parse_query_string, where
 from f1graph.openf1.ratelimit import RateBudget
@@ -268,14 +270,29 @@ class TestUnavailable:
             await client.fetch("laps", ())
         assert route.call_count == 1
 
-    async def test_one_breaker_failure_per_call_not_per_try(
+    async def test_the_breaker_counts_every_failed_try(
         self, client: OpenF1Client, openf1: respx.MockRouter
     ) -> None:
         openf1.get(LAPS).respond(500, html=HTML_500)
         with pytest.raises(UpstreamUnavailableError):
             await client.fetch("laps", ())
         status = client.breaker.status()
-        assert (status.requests, status.failures, status.consecutive_failures) == (1, 1, 1)
+        tries = RETRIES + 1
+        assert (status.requests, status.failures, status.consecutive_failures) == (
+            tries,
+            tries,
+            tries,
+        )
+
+    async def test_retries_stop_when_the_breaker_opens(
+        self, make_client: MakeClient, openf1: respx.MockRouter
+    ) -> None:
+        client = make_client(breaker=CircuitBreaker(failure_threshold=2), retries=5)
+        route = openf1.get(LAPS).respond(500, html=HTML_500)
+        with pytest.raises(UpstreamError):
+            await client.fetch("laps", ())
+        assert route.call_count == 2
+        assert client.breaker.state is BreakerState.OPEN
 
     async def test_every_try_passes_the_rate_budget(
         self, client: OpenF1Client, openf1: respx.MockRouter
@@ -313,6 +330,54 @@ class TestOtherAnswers:
         with pytest.raises(UpstreamBadResponseError):
             await client.fetch("laps", ())
         assert route.call_count == RETRIES + 1
+
+
+class TestGarbageAndSlowBodies:
+    """A 200 that is not a JSON array and a body slower than a try may take are upstream
+    failures: retried, counted by the breaker, then OPENF1_API_UNAVAILABLE."""
+
+    @pytest.mark.parametrize(
+        "body",
+        [b'[{"session_key": 11253, "lap_number":', b"[{]", b"<html>", b"{}", b"", b"\x00\xff"],
+    )
+    async def test_garbage_is_retried_then_a_bad_response(
+        self, client: OpenF1Client, openf1: respx.MockRouter, body: bytes
+    ) -> None:
+        route = openf1.get(LAPS).respond(200, content=body)
+        with pytest.raises(UpstreamBadResponseError, match="not JSON rows") as info:
+            await client.fetch("laps", ())
+        assert info.value.code == "OPENF1_API_UNAVAILABLE"
+        assert route.call_count == RETRIES + 1
+        assert client.breaker.status().failures == RETRIES + 1
+
+    async def test_garbage_then_rows_succeeds(
+        self, client: OpenF1Client, openf1: respx.MockRouter
+    ) -> None:
+        openf1.get(LAPS).mock(
+            side_effect=[httpx.Response(200, content=b"[{"), httpx.Response(200, json=[])]
+        )
+        assert await client.fetch("laps", ()) == b"[]"
+        assert client.breaker.status().consecutive_failures == 0
+
+    async def test_a_trickling_body_is_cut_at_the_try_timeout(
+        self, make_client: MakeClient, openf1: respx.MockRouter
+    ) -> None:
+        client = make_client(try_timeout_s=0.3, retries=1)
+
+        async def trickle() -> AsyncIterator[bytes]:
+            yield b"["
+            for _ in range(100):
+                await asyncio.sleep(0.05)  # each read is quick: only the whole try is slow
+                yield b" "
+            yield b"]"
+
+        route = openf1.get(LAPS).mock(side_effect=lambda _: httpx.Response(200, content=trickle()))
+        started = time.monotonic()
+        with pytest.raises(UpstreamUnavailableError, match="in time"):
+            await client.fetch("laps", ())
+        assert time.monotonic() - started < 3.0  # two tries of 0.3 s, not two of 5 s
+        assert route.call_count == 2
+        assert client.breaker.status().failures == 2
 
 
 class TestWire:

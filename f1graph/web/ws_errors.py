@@ -1,0 +1,51 @@
+"""Websocket protocol errors with a code.
+
+graphql-transport-ws answers a malformed message (not JSON, no type, an unknown type) by closing
+the socket with 4400, as its specification requires; the close reason here starts with the
+code (``BAD_REQUEST: Unknown message type: bogus``), since a close frame has no room for
+``extensions``. The older graphql-ws protocol ignored such messages silently; here it answers
+``{"type": "error", "payload": {"message", "extensions": {"code": "BAD_REQUEST"}}}`` (with the
+message's ``id`` when it had one) and carries on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+
+KNOWN_GRAPHQL_WS = {"connection_init", "connection_terminate", "start", "stop"}
+
+
+class CodedTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    """graphql-transport-ws, with the code in the reason of a protocol-error close."""
+
+    async def handle_invalid_message(self, error_message: str) -> None:
+        await super().handle_invalid_message(f"BAD_REQUEST: {error_message}")
+
+
+class CodedGraphQLWSHandler(BaseGraphQLWSHandler[Any, Any]):
+    """graphql-ws, answering a malformed message with a coded error instead of silence."""
+
+    async def handle_message(self, message: Any) -> None:
+        if not isinstance(message, dict):
+            await self._refuse(None, "A graphql-ws message must be a JSON object.")
+            return
+        kind = message.get("type")
+        if kind not in KNOWN_GRAPHQL_WS:
+            await self._refuse(message.get("id"), f"Unknown graphql-ws message type: {kind!r}.")
+            return
+        if kind == "start" and not isinstance(message.get("payload"), dict):
+            await self._refuse(message.get("id"), "A start message needs a payload object.")
+            return
+        await super().handle_message(message)  # type: ignore[arg-type]
+
+    async def _refuse(self, operation_id: Any, text: str) -> None:
+        payload = {"message": text, "extensions": {"code": "BAD_REQUEST"}}
+        error: dict[str, Any] = {"type": "error", "payload": payload}
+        if isinstance(operation_id, str):
+            error["id"] = operation_id
+        await self.send_message(error)  # type: ignore[arg-type]
