@@ -6,7 +6,7 @@ SRC := f1graph tests bench
 
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
-.PHONY: install venv graphiql browser run test lint typecheck schema schema-check pytest bench clean
+.PHONY: install venv graphiql browser run test lint typecheck schema schema-check pytest bench fuzz clean
 
 # everything a fresh Debian machine needs for `make run` and `make test` (Redis aside)
 install: venv graphiql browser
@@ -56,6 +56,9 @@ bench:
 	$(BIN)/python -m bench.telemetry
 	$(BIN)/python -m bench.shim
 	$(BIN)/python -m bench.replay
+
+fuzz:
+	F1GRAPH_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/execution/test_differential.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.data import DATA_DIR
+from tests.execution.shadow import Shadow, shadowing
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
 from tests.servers import serve_in_thread
 
@@ -28,3 +29,16 @@ def fake_url(fake: FakeOpenF1) -> Iterator[str]:
     """The fake OpenF1 served over real HTTP."""
     with serve_in_thread(fake) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def shadow(request: pytest.FixtureRequest) -> Iterator[Shadow | None]:
+    """Every query a test runs also runs on graphql-core's standard executor, and must answer
+    the same (data and errors): the compiled plans' differential contract. A test opts out
+    with ``@pytest.mark.no_shadow`` (it counts resolver calls, which shadowing doubles)."""
+    if request.node.get_closest_marker("no_shadow") is not None:
+        yield None
+        return
+    with shadowing() as shadow:
+        yield shadow
+    assert not shadow.differences, "\n\n".join(shadow.differences)

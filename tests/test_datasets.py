@@ -29,7 +29,7 @@ from f1graph.data.deadline import (
     set_deadline,
 )
 from f1graph.errors import UpstreamError, UpstreamUnavailableError
-from f1graph.openf1 import ENDPOINTS
+from f1graph.openf1 import DRIVERS, ENDPOINTS, LAPS, TEAM_RADIO
 from f1graph.openf1.filters import Filters
 from f1graph.settings import Settings
 from tests.data import raw_bytes, raw_rows, redis_url
@@ -135,26 +135,26 @@ class TestColdAndWarm:
     async def test_cold_then_warm(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert_laps_as_recorded(laps.rows, RACE)
         assert not laps.stale
         # the session's end (for the TTL) comes from its sessions row, fetched once too
         assert sorted(source.calls) == [("laps", (RACE,)), ("sessions", (RACE,))]
-        again = await datasets.get("laps", RACE)
+        again = await datasets.get(LAPS, RACE)
         assert again is laps  # parsed once
         assert len(source.calls) == 2
 
     async def test_warm_from_the_cache_in_a_new_process(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
-        await make_datasets(source).get("laps", RACE)
+        await make_datasets(source).get(LAPS, RACE)
         calls = len(source.calls)
-        laps = await make_datasets(source).get("laps", RACE)
+        laps = await make_datasets(source).get(LAPS, RACE)
         assert len(source.calls) == calls
         assert_laps_as_recorded(laps.rows, RACE)
 
     async def test_ended_session_stays_fresh_long(self, make_datasets: MakeDatasets) -> None:
         datasets = make_datasets(CountingSource(), ended_session_ttl_s=30 * DAY_S)
-        await datasets.get("laps", RACE)  # a race of March 2026, long over
+        await datasets.get(LAPS, RACE)  # a race of March 2026, long over
         entry = await datasets.cache.get(keys.dataset_key(RACE, "laps"))
         assert entry is not None
         assert entry.fresh_until - time.time() == pytest.approx(30 * DAY_S, abs=60)
@@ -163,13 +163,13 @@ class TestColdAndWarm:
         self, make_datasets: MakeDatasets
     ) -> None:
         datasets = make_datasets(CountingSource())
-        assert len(await datasets.get("laps", 1)) == 0  # no such session: no sessions row
+        assert len(await datasets.get(LAPS, 1)) == 0  # no such session: no sessions row
         entry = await datasets.cache.get(keys.dataset_key(1, "laps"))
         assert entry is not None
         assert entry.fresh_until - time.time() == pytest.approx(ENDPOINTS["laps"].ttl_s, abs=60)
 
     async def test_indexes_by_driver(self, make_datasets: MakeDatasets) -> None:
-        laps = await make_datasets(CountingSource()).get("laps", RACE)
+        laps = await make_datasets(CountingSource()).get(LAPS, RACE)
         raw = raw_rows(RACE, "laps")
         for number in {r["driver_number"] for r in raw}:
             expected = sorted(r["lap_number"] for r in raw if r["driver_number"] == number)
@@ -179,9 +179,9 @@ class TestColdAndWarm:
     async def test_an_empty_session_is_an_empty_dataset(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        missing = await datasets.get("team_radio", RACE)
+        missing = await datasets.get(TEAM_RADIO, RACE)
         assert len(missing) == 0
-        await datasets.get("team_radio", RACE)
+        await datasets.get(TEAM_RADIO, RACE)
         assert source.fetches("team_radio") == [(RACE,)]  # no rows is cached like rows
 
 
@@ -191,7 +191,7 @@ class TestSingleFlight:
     async def test_fifty_concurrent_gets(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource(delay_s=0.05)
         datasets = make_datasets(source)
-        results = await asyncio.gather(*(datasets.get("laps", RACE) for _ in range(50)))
+        results = await asyncio.gather(*(datasets.get(LAPS, RACE) for _ in range(50)))
         assert source.fetches("laps") == [(RACE,)]
         assert all(r is results[0] for r in results)
         assert_laps_as_recorded(results[0].rows, RACE)
@@ -199,7 +199,7 @@ class TestSingleFlight:
     async def test_two_processes_share_one_fetch(self, make_redis_datasets: MakeDatasets) -> None:
         source = CountingSource(delay_s=0.2)  # the one upstream both processes call
         first, second = make_redis_datasets(source), make_redis_datasets(source)
-        a, b = await asyncio.gather(first.get("laps", RACE), second.get("laps", RACE))
+        a, b = await asyncio.gather(first.get(LAPS, RACE), second.get(LAPS, RACE))
         # one took the Redis lock and fetched; the other waited for its entry
         assert source.fetches("laps") == [(RACE,)]
         assert_laps_as_recorded(a.rows, RACE)
@@ -212,7 +212,7 @@ class TestBatching:
     async def test_three_sessions_one_call(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        result = await datasets.get_many("laps", list(THREE))
+        result = await datasets.get_many(LAPS, list(THREE))
         assert source.fetches("laps") == [THREE]
         assert [d.session_key for d in result] == list(THREE)
         for dataset, sk in zip(result, THREE, strict=True):
@@ -221,14 +221,14 @@ class TestBatching:
     async def test_only_cold_sessions_are_fetched(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        await datasets.get("laps", 11253)
-        await datasets.get_many("laps", list(THREE))
+        await datasets.get(LAPS, 11253)
+        await datasets.get_many(LAPS, list(THREE))
         assert source.fetches("laps") == [(11253,), (11249, 11280)]
 
     async def test_batch_cap(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source, batch_max_sessions=2)
-        result = await datasets.get_many("laps", list(FIVE))
+        result = await datasets.get_many(LAPS, list(FIVE))
         assert source.fetches("laps") == [FIVE[0:2], FIVE[2:4], FIVE[4:5]]
         for dataset, sk in zip(result, FIVE, strict=True):
             assert_laps_as_recorded(dataset.rows, sk)
@@ -236,7 +236,7 @@ class TestBatching:
     async def test_repeated_keys_keep_order(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        result = await datasets.get_many("laps", [11280, 11249, 11280])
+        result = await datasets.get_many(LAPS, [11280, 11249, 11280])
         assert [d.session_key for d in result] == [11280, 11249, 11280]
         assert source.fetches("laps") == [(11280, 11249)]
 
@@ -250,7 +250,7 @@ class TestStaleOnError:
         datasets = make_datasets(source, max_stale_s=0)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
         source.error = UpstreamUnavailableError("OpenF1 failed on /laps (500).")
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert laps.stale
         assert_laps_as_recorded(laps.rows, RACE)
         assert source.fetches("laps") == [(RACE,)]  # it did try
@@ -261,7 +261,7 @@ class TestStaleOnError:
         source = CountingSource()
         datasets = make_datasets(source, max_stale_s=0)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), b"[]", 0)
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert not laps.stale
         assert_laps_as_recorded(laps.rows, RACE)
         entry = await datasets.cache.get(keys.dataset_key(RACE, "laps"))
@@ -271,16 +271,16 @@ class TestStaleOnError:
         source = CountingSource()
         source.error = UpstreamUnavailableError("OpenF1 failed on /laps (500).")
         with pytest.raises(UpstreamUnavailableError, match="500"):
-            await make_datasets(source, max_stale_s=0).get("laps", RACE)
+            await make_datasets(source, max_stale_s=0).get(LAPS, RACE)
 
     async def test_stale_is_not_kept_as_fresh(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source, max_stale_s=0)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
         source.error = UpstreamUnavailableError("down")
-        assert (await datasets.get("laps", RACE)).stale
+        assert (await datasets.get(LAPS, RACE)).stale
         source.error = None
-        laps = await datasets.get("laps", RACE)  # OpenF1 is back: asked again
+        laps = await datasets.get(LAPS, RACE)  # OpenF1 is back: asked again
         assert not laps.stale
         assert source.fetches("laps") == [(RACE,), (RACE,)]
 
@@ -296,7 +296,7 @@ class TestStaleAtOnce:
         datasets = make_datasets(source)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
         started = time.monotonic()
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert time.monotonic() - started < 5.0  # a bound on waiting: the fetch takes 30 s
         assert laps.stale
         assert_laps_as_recorded(laps.rows, RACE)
@@ -309,11 +309,11 @@ class TestStaleAtOnce:
         source = CountingSource()
         datasets = make_datasets(source)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), b"[]", 0)
-        first = await asyncio.gather(*(datasets.get("laps", RACE) for _ in range(20)))
+        first = await asyncio.gather(*(datasets.get(LAPS, RACE) for _ in range(20)))
         assert all(d.stale and d.rows == [] for d in first)
         await drain_background()
         assert source.fetches("laps") == [(RACE,)]  # one refresh for twenty stale answers
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert not laps.stale
         assert_laps_as_recorded(laps.rows, RACE)
 
@@ -322,9 +322,9 @@ class TestStaleAtOnce:
         source.error = UpstreamUnavailableError("OpenF1 failed on /laps (500).")
         datasets = make_datasets(source)
         await datasets.cache.put(keys.dataset_key(RACE, "laps"), raw_bytes(RACE, "laps"), 0)
-        assert (await datasets.get("laps", RACE)).stale
+        assert (await datasets.get(LAPS, RACE)).stale
         await drain_background()
-        again = await datasets.get("laps", RACE)
+        again = await datasets.get(LAPS, RACE)
         assert again.stale
         assert_laps_as_recorded(again.rows, RACE)
 
@@ -335,7 +335,7 @@ class TestStaleAtOnce:
         datasets = make_datasets(source, max_stale_s=60)
         key = keys.dataset_key(RACE, "laps")
         await datasets.cache.backend.set(key, pack(b"[]", time.time() - 120), 3600)
-        laps = await datasets.get("laps", RACE)
+        laps = await datasets.get(LAPS, RACE)
         assert not laps.stale
         assert_laps_as_recorded(laps.rows, RACE)
 
@@ -351,13 +351,13 @@ class TestDeadline:
         try:
             started = time.monotonic()
             with pytest.raises(DeadlineExceededError, match=r"deadline of 0\.2 s") as info:
-                await datasets.get("laps", RACE)
+                await datasets.get(LAPS, RACE)
             assert time.monotonic() - started < 0.9  # well before the 1 s fetch ends
             assert info.value.code == "OPENF1_API_UNAVAILABLE"
         finally:
             reset_deadline(token)
         await drain_background()
-        laps = await datasets.get("laps", RACE)  # filled in the background
+        laps = await datasets.get(LAPS, RACE)  # filled in the background
         assert_laps_as_recorded(laps.rows, RACE)
         assert source.fetches("laps") == [(RACE,)]
 
@@ -366,7 +366,7 @@ class TestDeadline:
         datasets = make_datasets(source)
         token = set_deadline(30.0)
         try:
-            assert_laps_as_recorded((await datasets.get("laps", RACE)).rows, RACE)
+            assert_laps_as_recorded((await datasets.get(LAPS, RACE)).rows, RACE)
         finally:
             reset_deadline(token)
 
@@ -377,12 +377,12 @@ class TestDropSession:
     async def test_drop(self, make_datasets: MakeDatasets) -> None:
         source = CountingSource()
         datasets = make_datasets(source)
-        await datasets.get("laps", 11253)
-        await datasets.get("drivers", 11253)
-        await datasets.get("laps", 11249)
+        await datasets.get(LAPS, 11253)
+        await datasets.get(DRIVERS, 11253)
+        await datasets.get(LAPS, 11249)
         # laps, drivers and the sessions row of 11253
         assert await datasets.drop_session(11253) == 3
-        await datasets.get("laps", 11253)
-        await datasets.get("laps", 11249)
+        await datasets.get(LAPS, 11253)
+        await datasets.get(LAPS, 11249)
         assert source.fetches("laps") == [(11253,), (11249,), (11253,)]
         assert await datasets.cache.get(keys.dataset_key(11249, "laps")) is not None

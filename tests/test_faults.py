@@ -30,6 +30,10 @@ from tests.data import DATA_DIR, raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
 from tests.servers import serve_in_thread
 
+# Each request moves the breaker and the cache: a second (shadow) execution would meet another
+# upstream state, so these answers are not compared with graphql-core's (tests/conftest.py).
+pytestmark = pytest.mark.no_shadow
+
 SESSION = 11253
 QUERY = f"{{ session(sessionKey: {SESSION}) {{ drivers {{ driverNumber nameAcronym }} }} }}"
 REQUEST_TIMEOUT_S = 3.0

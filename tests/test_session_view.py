@@ -10,6 +10,7 @@ import pytest
 
 from f1graph.analysis import race_control
 from f1graph.data import Analysis, analyses
+from f1graph.openf1 import RACE_CONTROL
 from f1graph.runtime import Context, Services, build_services
 from f1graph.settings import Settings
 from tests.data import raw_rows
@@ -35,9 +36,9 @@ def counting(calls: list[int]) -> Analysis[int]:
 
     def compute(inputs: object) -> int:
         calls.append(1)
-        return len(inputs.rows("race_control"))  # type: ignore[attr-defined]
+        return len(inputs.rows(RACE_CONTROL))  # type: ignore[attr-defined]
 
-    return Analysis("counting", compute, reads=("race_control",))
+    return Analysis("counting", compute, reads=(RACE_CONTROL,))
 
 
 class TestOncePerDatasetVersion:

@@ -16,14 +16,24 @@ from f1graph.analysis import race_control as rc
 from f1graph.analysis.clean import LapContext, LapExclusion
 from f1graph.analysis.track_status import TrackStatus
 from f1graph.data.session import START_GRID, Analysis, Inputs
+from f1graph.openf1 import (
+    DRIVERS,
+    INTERVALS,
+    LAPS,
+    PIT,
+    POSITION,
+    RACE_CONTROL,
+    SESSION_RESULT,
+    SESSIONS,
+    STINTS,
+    Endpoint,
+)
 from f1graph.openf1.records import Driver
 
 LAP_CONTEXT = Analysis(
     "lap_context",
-    lambda i: LapContext.build(
-        i.rows("laps"), i.rows("pit"), i.rows("race_control"), i.session_end
-    ),
-    reads=("laps", "pit", "race_control", "sessions"),
+    lambda i: LapContext.build(i.rows(LAPS), i.rows(PIT), i.rows(RACE_CONTROL), i.session_end),
+    reads=(LAPS, PIT, RACE_CONTROL, SESSIONS),
 )
 """The session's laps with pits and track status applied: the one clean-lap definition."""
 
@@ -63,15 +73,15 @@ class SessionFacts:
     missing: frozenset[str]
 
 
-_FACT_SOURCES = ("laps", "pit", "race_control", "sessions", "stints")
+_FACT_SOURCES: tuple[Endpoint[Any], ...] = (LAPS, PIT, RACE_CONTROL, SESSIONS, STINTS)
 
 
 def _lap_facts(i: Inputs) -> SessionFacts:
-    missing = frozenset(name for name in _FACT_SOURCES if i.known(name) is None)
+    missing = frozenset(e.name for e in _FACT_SOURCES if i.known(e) is None)
     ctx = i.get(LAP_CONTEXT)
-    deleted = incidents.deleted_laps(i.rows("race_control"))
+    deleted = incidents.deleted_laps(i.rows(RACE_CONTROL))
     stints_by_driver: dict[int, list[Any]] = {}
-    for s in sorted(i.rows("stints"), key=lambda s: s.stint_number):
+    for s in sorted(i.rows(STINTS), key=lambda s: s.stint_number):
         stints_by_driver.setdefault(s.driver_number, []).append(s)
     out: dict[tuple[int, int], LapFacts] = {}
     for driver in ctx.drivers:
@@ -97,10 +107,8 @@ def _lap_facts(i: Inputs) -> SessionFacts:
 LAP_FACTS = Analysis("lap_facts", _lap_facts, reads=_FACT_SOURCES, uses=(LAP_CONTEXT,))
 """Every lap's facts (``Lap.isClean``, ``Lap.tyreAge``...) and the datasets they lacked."""
 
-FASTEST_LAP = Analysis("fastest_lap", lambda i: laps.fastest_lap(i.rows("laps")), reads=("laps",))
-FASTEST_LAPS = Analysis(
-    "fastest_laps", lambda i: laps.fastest_laps(i.rows("laps")), reads=("laps",)
-)
+FASTEST_LAP = Analysis("fastest_lap", lambda i: laps.fastest_lap(i.rows(LAPS)), reads=(LAPS,))
+FASTEST_LAPS = Analysis("fastest_laps", lambda i: laps.fastest_laps(i.rows(LAPS)), reads=(LAPS,))
 LAP_STATISTICS = Analysis(
     "lap_statistics", lambda i: laps.lap_statistics(i.get(LAP_CONTEXT)), uses=(LAP_CONTEXT,)
 )
@@ -108,52 +116,52 @@ LAP_ANALYSIS = Analysis(
     "lap_analysis", lambda i: laps.lap_analysis(i.get(LAP_CONTEXT)), uses=(LAP_CONTEXT,)
 )
 GAP_ANALYSIS = Analysis(
-    "gap_analysis", lambda i: intervals.gap_analysis(i.rows("intervals")), reads=("intervals",)
+    "gap_analysis", lambda i: intervals.gap_analysis(i.rows(INTERVALS)), reads=(INTERVALS,)
 )
 POSITION_CHANGES = Analysis(
     "position_changes",
-    lambda i: positions.position_changes(i.rows("position"), i.start_grid),
-    reads=("position", START_GRID),
+    lambda i: positions.position_changes(i.rows(POSITION), i.start_grid),
+    reads=(POSITION, START_GRID),
 )
 RACE_PROGRESS = Analysis(
     "race_progress",
-    lambda i: positions.race_progress(i.rows("laps"), i.rows("position")),
-    reads=("laps", "position"),
+    lambda i: positions.race_progress(i.rows(LAPS), i.rows(POSITION)),
+    reads=(LAPS, POSITION),
 )
 SAFETY_CAR_PERIODS = Analysis(
     "safety_car_periods",
-    lambda i: rc.safety_car_periods(i.rows("race_control"), i.rows("laps"), i.session_end),
-    reads=("race_control", "laps", "sessions"),
+    lambda i: rc.safety_car_periods(i.rows(RACE_CONTROL), i.rows(LAPS), i.session_end),
+    reads=(RACE_CONTROL, LAPS, SESSIONS),
 )
-FLAGS = Analysis("flags", lambda i: rc.flags(i.rows("race_control")), reads=("race_control",))
+FLAGS = Analysis("flags", lambda i: rc.flags(i.rows(RACE_CONTROL)), reads=(RACE_CONTROL,))
 INCIDENTS = Analysis(
-    "incidents", lambda i: incidents.incidents(i.rows("race_control")), reads=("race_control",)
+    "incidents", lambda i: incidents.incidents(i.rows(RACE_CONTROL)), reads=(RACE_CONTROL,)
 )
 TIMELINE = Analysis(
     "timeline",
-    lambda i: rc.timeline(i.rows("race_control"), i.rows("pit"), i.get(SAFETY_CAR_PERIODS)),
-    reads=("race_control", "pit"),
+    lambda i: rc.timeline(i.rows(RACE_CONTROL), i.rows(PIT), i.get(SAFETY_CAR_PERIODS)),
+    reads=(RACE_CONTROL, PIT),
     uses=(SAFETY_CAR_PERIODS,),
 )
 RACE_CONTROL_STATISTICS = Analysis(
     "race_control_statistics",
-    lambda i: rc.race_control_statistics(i.rows("race_control"), i.get(SAFETY_CAR_PERIODS)),
-    reads=("race_control",),
+    lambda i: rc.race_control_statistics(i.rows(RACE_CONTROL), i.get(SAFETY_CAR_PERIODS)),
+    reads=(RACE_CONTROL,),
     uses=(SAFETY_CAR_PERIODS,),
 )
 RED_FLAG_LAPS = Analysis(
     "red_flag_laps",
     lambda i: (
-        None if i.known("race_control") is None else rc.red_flag_laps(i.get(LAP_CONTEXT).timeline)
+        None if i.known(RACE_CONTROL) is None else rc.red_flag_laps(i.get(LAP_CONTEXT).timeline)
     ),
-    reads=("race_control", "sessions"),
+    reads=(RACE_CONTROL, SESSIONS),
     uses=(LAP_CONTEXT,),
 )
 """The red-flag periods by the leader's laps; None when race control is unavailable."""
 TYRE_STRATEGIES = Analysis(
     "tyre_strategies",
-    lambda i: stints.tyre_strategies(i.rows("stints"), i.get(RED_FLAG_LAPS)),
-    reads=("stints",),
+    lambda i: stints.tyre_strategies(i.rows(STINTS), i.get(RED_FLAG_LAPS)),
+    reads=(STINTS,),
     uses=(RED_FLAG_LAPS,),
 )
 COMMON_STRATEGIES = Analysis(
@@ -163,55 +171,54 @@ COMMON_STRATEGIES = Analysis(
 )
 PIT_STOP_ANALYSIS = Analysis(
     "pit_stop_analysis",
-    lambda i: pits.pit_stop_analysis(i.rows("pit"), i.rows("drivers")),
-    reads=("pit", "drivers"),
+    lambda i: pits.pit_stop_analysis(i.rows(PIT), i.rows(DRIVERS)),
+    reads=(PIT, DRIVERS),
 )
 TYRE_PERFORMANCE = Analysis(
     "tyre_performance",
-    lambda i: stints.tyre_performance(i.rows("stints"), i.get(LAP_CONTEXT)),
-    reads=("stints",),
+    lambda i: stints.tyre_performance(i.rows(STINTS), i.get(LAP_CONTEXT)),
+    reads=(STINTS,),
     uses=(LAP_CONTEXT,),
 )
 WEAR_ANALYSIS = Analysis(
     "wear_analysis",
-    lambda i: stints.stint_wear(i.rows("stints"), i.get(LAP_CONTEXT)),
-    reads=("stints",),
+    lambda i: stints.stint_wear(i.rows(STINTS), i.get(LAP_CONTEXT)),
+    reads=(STINTS,),
     uses=(LAP_CONTEXT,),
 )
 PERFORMANCE = Analysis(
     "performance",
     lambda i: performance.driver_performance(
         i.get(LAP_CONTEXT),
-        i.rows("position"),
-        i.rows("session_result"),
+        i.rows(POSITION),
+        i.rows(SESSION_RESULT),
         i.start_grid,
-        pits_known=i.known("pit") is not None,
+        pits_known=i.known(PIT) is not None,
     ),
-    reads=("position", "session_result", START_GRID, "pit", "sessions"),
+    reads=(POSITION, SESSION_RESULT, START_GRID, PIT, SESSIONS),
     uses=(LAP_CONTEXT,),
 )
 DRIVERS_BY_NUMBER = Analysis(
     "drivers_by_number",
-    lambda i: {
-        d.driver_number: d for d in sorted(i.rows("drivers"), key=lambda d: d.driver_number)
-    },
-    reads=("drivers",),
+    lambda i: {d.driver_number: d for d in sorted(i.rows(DRIVERS), key=lambda d: d.driver_number)},
+    reads=(DRIVERS,),
 )
 """The session's ``drivers`` rows by car number."""
 
 
+_SEEN_IN: tuple[Endpoint[Any], ...] = (LAPS, STINTS, POSITION)
+
+
 def _seen_drivers(i: Inputs) -> dict[int, Driver]:
-    sessions = i.rows("sessions")
+    sessions = i.rows(SESSIONS)
     meeting_key = sessions[0].meeting_key if sessions else None
-    numbers = sorted({n for ep in ("laps", "stints", "position") for n in i.dataset(ep).by_driver})
+    numbers = sorted({n for ep in _SEEN_IN for n in i.dataset(ep).by_driver})
     return {
         n: Driver(session_key=i.session_key, meeting_key=meeting_key, driver_number=n)
         for n in numbers
     }
 
 
-SEEN_DRIVERS = Analysis(
-    "seen_drivers", _seen_drivers, reads=("sessions", "laps", "stints", "position")
-)
+SEEN_DRIVERS = Analysis("seen_drivers", _seen_drivers, reads=(SESSIONS, LAPS, STINTS, POSITION))
 """Without ``drivers`` rows: every car seen in the laps, stints or positions, as a driver whose
 number is known and names are null."""

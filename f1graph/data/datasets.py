@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 from cachetools import LRUCache
@@ -30,18 +30,20 @@ from f1graph.cache.singleflight import SingleFlight
 from f1graph.data.deadline import DeadlineExceededError, in_background, within_deadline
 from f1graph.errors import NotFoundError, UpstreamError
 from f1graph.observe import metrics
-from f1graph.openf1 import ENDPOINTS, Filters, Source, where
+from f1graph.openf1 import ENDPOINTS, SESSIONS, Endpoint, Filters, Source, where
 from f1graph.openf1.filters import to_query_string
 from f1graph.settings import Settings
 
 _DRIVER_ORDER = {"laps": "lap_number", "stints": "stint_number"}
+R = TypeVar("R")
 
 
-class Dataset:
-    """One endpoint's rows for one session (parsed records), with indexes by driver and lap."""
+class Dataset(Generic[R]):
+    """One endpoint's rows for one session (parsed records of the endpoint's type ``R``), with
+    indexes by driver and lap."""
 
     def __init__(
-        self, endpoint: str, session_key: int, rows: list[Any], nbytes: int, fresh_until: float
+        self, endpoint: str, session_key: int, rows: list[R], nbytes: int, fresh_until: float
     ) -> None:
         self.endpoint = endpoint
         self.session_key = session_key
@@ -54,17 +56,17 @@ class Dataset:
         return len(self.rows)
 
     @cached_property
-    def stale_copy(self) -> Dataset:
+    def stale_copy(self) -> Dataset[R]:
         """The same rows marked stale (made once, so derived values are shared)."""
         copy = Dataset(self.endpoint, self.session_key, self.rows, self.nbytes, self.fresh_until)
         copy.stale = True
         return copy
 
     @cached_property
-    def by_driver(self) -> dict[int, list[Any]]:
+    def by_driver(self) -> dict[int, list[R]]:
         """Rows per ``driver_number``: laps by lap number, stints by stint number, the rest in
         the dataset's (time) order."""
-        out: dict[int, list[Any]] = defaultdict(list)
+        out: dict[int, list[R]] = defaultdict(list)
         for row in self.rows:
             number = getattr(row, "driver_number", None)
             if number is not None:
@@ -76,16 +78,16 @@ class Dataset:
         return dict(out)
 
     @cached_property
-    def by_driver_lap(self) -> dict[tuple[int, int], Any]:
+    def by_driver_lap(self) -> dict[tuple[int, int], R]:
         """Rows per ``(driver_number, lap_number)``: one lap (or the last row for that lap)."""
         return {
-            (row.driver_number, row.lap_number): row
+            (getattr(row, "driver_number"), getattr(row, "lap_number")): row  # noqa: B009
             for row in self.rows
             if getattr(row, "lap_number", None) is not None
             and getattr(row, "driver_number", None) is not None
         }
 
-    def for_driver(self, driver_number: int) -> list[Any]:
+    def for_driver(self, driver_number: int) -> list[R]:
         return self.by_driver.get(driver_number, [])
 
 
@@ -96,23 +98,23 @@ class Datasets:
         self.source = source
         self.cache = cache
         self.settings = settings
-        self._flight: SingleFlight[str, Dataset] = SingleFlight()
+        self._flight: SingleFlight[str, Dataset[Any]] = SingleFlight()
         self._query_flight: SingleFlight[str, tuple[list[Any], bool]] = SingleFlight()
-        self._parsed: LRUCache[str, Dataset] = LRUCache(maxsize=512)
+        self._parsed: LRUCache[str, Dataset[Any]] = LRUCache(maxsize=512)
         self._latest: tuple[float, int] | None = None
         self._refreshing: set[str] = set()
 
-    async def get(self, endpoint: str, session_key: int) -> Dataset:
-        return (await self.get_many(endpoint, [session_key]))[0]
+    async def get(self, spec: Endpoint[R], session_key: int) -> Dataset[R]:
+        return (await self.get_many(spec, [session_key]))[0]
 
-    async def get_many(self, endpoint: str, session_keys: Sequence[int]) -> list[Dataset]:
+    async def get_many(self, spec: Endpoint[R], session_keys: Sequence[int]) -> list[Dataset[R]]:
         """Datasets for several sessions, in order; misses share upstream calls."""
-        spec = ENDPOINTS[endpoint]
+        endpoint = spec.name
         if not spec.per_session or spec.telemetry:
             raise ValueError(f"{endpoint} is not fetched as whole-session datasets")
         await reads.touch(session_keys)  # the response cache versions answers by session
         now = time.time()
-        out: dict[str, Dataset] = {}
+        out: dict[str, Dataset[Any]] = {}
         missing: list[str] = []
         for sk in session_keys:
             key = keys.dataset_key(sk, endpoint)
@@ -138,9 +140,9 @@ class Datasets:
 
     async def _stale_or_raise(
         self, endpoint: str, dataset_keys: list[str], error: DeadlineExceededError
-    ) -> dict[str, Dataset]:
+    ) -> dict[str, Dataset[Any]]:
         """Past the deadline: what the cache holds, however old, marked stale; else re-raise."""
-        out: dict[str, Dataset] = {}
+        out: dict[str, Dataset[Any]] = {}
         for key, entry in zip(dataset_keys, await self._entries(dataset_keys), strict=True):
             if entry is None:
                 raise error
@@ -168,53 +170,54 @@ class Datasets:
 
         in_background(refresh())
 
-    async def _refetch(self, endpoint: str, dataset_keys: list[str]) -> dict[str, Dataset]:
+    async def _refetch(self, endpoint: str, dataset_keys: list[str]) -> dict[str, Dataset[Any]]:
         entries = dict(zip(dataset_keys, await self._entries(dataset_keys), strict=True))
         return await self._fetch_locked(endpoint, entries)
 
-    def peek(self, endpoint: str, session_key: int) -> Dataset | None:
+    def peek(self, spec: Endpoint[R], session_key: int) -> Dataset[R] | None:
         """The dataset if it is parsed here and fresh, without any I/O; else ``None``."""
-        parsed = self._parsed.get(keys.dataset_key(session_key, endpoint))
+        parsed = self._parsed.get(keys.dataset_key(session_key, spec.name))
         return parsed if parsed is not None and parsed.fresh_until > time.time() else None
 
-    async def held(self, endpoint: str, session_key: int) -> Dataset | None:
+    async def held(self, spec: Endpoint[R], session_key: int) -> Dataset[R] | None:
         """The dataset if this process or the cache holds it (fresh or stale), without any
         upstream call; else ``None``."""
-        key = keys.dataset_key(session_key, endpoint)
+        key = keys.dataset_key(session_key, spec.name)
         parsed = self._parsed.get(key)
         if parsed is not None:
             return parsed
         entry = await self.cache.get(key)
         if entry is None:
             return None
-        rows = ENDPOINTS[endpoint].decode(entry.payload)
-        return Dataset(endpoint, session_key, rows, len(entry.payload), entry.fresh_until)
+        rows = spec.decode(entry.payload)
+        return Dataset(spec.name, session_key, rows, len(entry.payload), entry.fresh_until)
 
     async def session_end(self, session_key: int) -> datetime | None:
-        rows = (await self.get("sessions", session_key)).rows
+        rows = (await self.get(SESSIONS, session_key)).rows
         return rows[0].date_end if rows else None
 
     async def resolve_latest(self) -> int:
         """The concrete key of OpenF1's ``latest`` session (looked up at most once a minute)."""
         if self._latest and time.monotonic() - self._latest[0] < 60:
             return self._latest[1]
-        rows, _stale = await self.query("sessions", where(session_key="latest"), ttl_s=60)
-        if not rows:
+        rows, _stale = await self.query(SESSIONS, where(session_key="latest"), ttl_s=60)
+        latest = rows[-1].session_key if rows else None
+        if latest is None:
             raise NotFoundError("OpenF1 has no latest session.")
-        self._latest = (time.monotonic(), rows[-1].session_key)
-        return rows[-1].session_key  # type: ignore[no-any-return]
+        self._latest = (time.monotonic(), latest)
+        return latest
 
     async def query(
-        self, endpoint: str, filters: Filters, ttl_s: float | None = None
-    ) -> tuple[list[Any], bool]:
+        self, spec: Endpoint[R], filters: Filters, ttl_s: float | None = None
+    ) -> tuple[list[R], bool]:
         """Rows of a cross-session query (meetings, a session search): ``(rows, stale)``."""
-        spec = ENDPOINTS[endpoint]
         reads.note_unbounded()  # not one session's data: answers reading it are not cached
+        endpoint = spec.name
         canonical = to_query_string(sorted(filters))
         key = keys.query_key(endpoint, canonical)
         fresh_s = spec.ttl_s if ttl_s is None else ttl_s
 
-        async def fetch(entry: Entry | None) -> tuple[list[Any], bool]:
+        async def fetch(entry: Entry | None) -> tuple[list[R], bool]:
             try:
                 body = await self.source.fetch(endpoint, filters)
             except UpstreamError:
@@ -231,7 +234,7 @@ class Datasets:
             finally:
                 self._refreshing.discard(key)
 
-        async def load() -> tuple[list[Any], bool]:
+        async def load() -> tuple[list[R], bool]:
             entry = await self.cache.get(key)
             if entry is not None and not entry.stale:
                 return spec.decode(entry.payload), False
@@ -244,7 +247,8 @@ class Datasets:
 
         loaded = self._query_flight.do(key, load)
         try:
-            return await within_deadline(loaded, f"OpenF1 /{endpoint}")
+            found: tuple[list[R], bool] = await within_deadline(loaded, f"OpenF1 /{endpoint}")
+            return found
         except DeadlineExceededError:
             entry = await self.cache.get(key)
             if entry is None:
@@ -260,10 +264,10 @@ class Datasets:
 
     # -- loading -----------------------------------------------------------------------------
 
-    async def _load(self, endpoint: str, dataset_keys: list[str]) -> dict[str, Dataset]:
+    async def _load(self, endpoint: str, dataset_keys: list[str]) -> dict[str, Dataset[Any]]:
         spec = ENDPOINTS[endpoint]
         entries: dict[str, Entry | None] = {}
-        out: dict[str, Dataset] = {}
+        out: dict[str, Dataset[Any]] = {}
         now = time.time()
         for key, entry in zip(dataset_keys, await self._entries(dataset_keys), strict=True):
             if entry is not None and not entry.stale:
@@ -283,10 +287,10 @@ class Datasets:
 
     async def _fetch_locked(
         self, endpoint: str, entries: dict[str, Entry | None]
-    ) -> dict[str, Dataset]:
+    ) -> dict[str, Dataset[Any]]:
         """Fetch what another process is not already fetching; wait for what it is."""
 
-        async def stored(key: str) -> Dataset | None:
+        async def stored(key: str) -> Dataset[Any] | None:
             entry = await self.cache.get(key)
             if entry is None or entry.stale:
                 return None
@@ -300,12 +304,14 @@ class Datasets:
             stored,
         )
 
-    async def _fetch(self, endpoint: str, entries: dict[str, Entry | None]) -> dict[str, Dataset]:
+    async def _fetch(
+        self, endpoint: str, entries: dict[str, Entry | None]
+    ) -> dict[str, Dataset[Any]]:
         spec = ENDPOINTS[endpoint]
         session_of = {key: _session_of(key) for key in entries}
         batch = self.settings.batch_max_sessions
         keys_list = list(entries)
-        out: dict[str, Dataset] = {}
+        out: dict[str, Dataset[Any]] = {}
         chunks = [keys_list[i : i + batch] for i in range(0, len(keys_list), batch)]
         results = await asyncio.gather(
             *(self._fetch_chunk(endpoint, [session_of[k] for k in chunk]) for chunk in chunks),
@@ -314,7 +320,7 @@ class Datasets:
         if endpoint != "sessions" and not all(isinstance(r, BaseException) for r in results):
             # the TTL of each dataset needs its session's end: look the sessions up in one batch
             try:
-                await self.get_many("sessions", [session_of[k] for k in keys_list])
+                await self.get_many(SESSIONS, [session_of[k] for k in keys_list])
             except UpstreamError:
                 pass  # unknown ends get the short TTL
         for chunk, result in zip(chunks, results, strict=True):
@@ -363,7 +369,7 @@ class Datasets:
         except UpstreamError:
             return None  # unknown end: the short TTL is the safe choice
 
-    def _remember(self, endpoint: str, key: str, entry: Entry, rows: list[Any]) -> Dataset:
+    def _remember(self, endpoint: str, key: str, entry: Entry, rows: list[Any]) -> Dataset[Any]:
         dataset = Dataset(endpoint, _session_of(key), rows, len(entry.payload), entry.fresh_until)
         self._parsed[key] = dataset
         return dataset

@@ -33,9 +33,19 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from f1graph.data.datasets import Dataset
 from f1graph.data.derived import Derived
-from f1graph.openf1 import Filters, always_has, where
+from f1graph.openf1 import (
+    ENDPOINTS,
+    SESSIONS,
+    STARTING_GRID,
+    Endpoint,
+    Filters,
+    always_has,
+    where,
+)
+from f1graph.openf1.records import StartingGrid
 
 T = TypeVar("T")
+R = TypeVar("R")
 T_co = TypeVar("T_co", covariant=True)
 
 START_GRID = "start_grid"
@@ -46,16 +56,16 @@ START_GRID = "start_grid"
 class Fetch(Protocol):
     """What a view loads through: the request's loaders (batched, stale answers noted)."""
 
-    async def dataset(self, endpoint: str, session_key: int) -> Dataset: ...
+    async def dataset(self, endpoint: Endpoint[R], session_key: int) -> Dataset[R]: ...
 
-    async def query(self, endpoint: str, filters: Filters) -> list[Any]: ...
+    async def query(self, endpoint: Endpoint[R], filters: Filters) -> list[R]: ...
 
-    async def known(self, endpoint: str, session_key: int) -> Dataset | None:
+    async def known(self, endpoint: Endpoint[R], session_key: int) -> Dataset[R] | None:
         """The dataset, or None when it is missing although the session should have it (the
         request then lists it as unavailable)."""
         ...
 
-    def peek(self, endpoint: str, session_key: int) -> Dataset | None:
+    def peek(self, endpoint: Endpoint[R], session_key: int) -> Dataset[R] | None:
         """The dataset if this process holds it parsed and fresh (no I/O), else None."""
         ...
 
@@ -67,12 +77,13 @@ class Analysis(Generic[T_co]):
 
     name: str
     compute: Callable[[Inputs], T_co]
-    reads: tuple[str, ...] = ()  # endpoints, or START_GRID
+    reads: tuple[Endpoint[Any] | str, ...] = ()  # endpoints, or START_GRID
     uses: tuple[Analysis[Any], ...] = ()
-    inputs: tuple[str, ...] = field(init=False)  # reads, with those of ``uses``, sorted
+    inputs: tuple[str, ...] = field(init=False)  # names of reads and of uses' inputs, sorted
 
     def __post_init__(self) -> None:
-        every = set(self.reads).union(*(a.inputs for a in self.uses))
+        names = {r if isinstance(r, str) else r.name for r in self.reads}
+        every = names.union(*(a.inputs for a in self.uses))
         object.__setattr__(self, "inputs", tuple(sorted(every)))
 
 
@@ -86,30 +97,30 @@ class Inputs:
     def session_key(self) -> int:
         return self._view.session_key
 
-    def dataset(self, endpoint: str) -> Dataset:
-        dataset: Dataset = self._view.held(endpoint)
+    def dataset(self, endpoint: Endpoint[R]) -> Dataset[R]:
+        dataset: Dataset[R] = self._view.held(endpoint.name)
         return dataset
 
-    def rows(self, endpoint: str) -> list[Any]:
+    def rows(self, endpoint: Endpoint[R]) -> list[R]:
         return self.dataset(endpoint).rows
 
-    def known(self, endpoint: str) -> list[Any] | None:
+    def known(self, endpoint: Endpoint[R]) -> list[R] | None:
         """The rows of ``endpoint``, or None when there are none although a session of this
-        type always has them (unknown, not empty); the analysis must read ``sessions``."""
+        type always has them (unknown, not empty); the analysis must read ``SESSIONS``."""
         found = self.rows(endpoint)
-        sessions = self.rows("sessions")
+        sessions = self.rows(SESSIONS)
         session_type = sessions[0].session_type if sessions else None
-        return None if not found and always_has(session_type, endpoint) else found
+        return None if not found and always_has(session_type, endpoint.name) else found
 
     @property
-    def start_grid(self) -> Sequence[Any]:
-        grid: Sequence[Any] = self._view.held(START_GRID)
+    def start_grid(self) -> Sequence[StartingGrid]:
+        grid: Sequence[StartingGrid] = self._view.held(START_GRID)
         return grid
 
     @property
     def session_end(self) -> datetime | None:
-        sessions = self.rows("sessions")
-        return sessions[0].date_end if sessions else None  # type: ignore[no-any-return]
+        sessions = self.rows(SESSIONS)
+        return sessions[0].date_end if sessions else None
 
     def get(self, analysis: Analysis[T]) -> T:
         """Another analysis (its inputs are among this one's, so they are held)."""
@@ -128,27 +139,27 @@ class SessionView:
         self._held: dict[str, Any] = {}  # input name -> Dataset (or the start grid's rows)
         self._loading: dict[str, asyncio.Future[None]] = {}
 
-    async def dataset(self, endpoint: str) -> Dataset:
+    async def dataset(self, endpoint: Endpoint[R]) -> Dataset[R]:
         """The session's whole dataset of ``endpoint``, loaded once per request."""
         dataset = await self._fetch.dataset(endpoint, self.session_key)
-        self._held[endpoint] = dataset
+        self._held[endpoint.name] = dataset
         return dataset
 
-    async def rows(self, endpoint: str) -> list[Any]:
+    async def rows(self, endpoint: Endpoint[R]) -> list[R]:
         return (await self.dataset(endpoint)).rows
 
-    async def known(self, endpoint: str) -> Dataset | None:
+    async def known(self, endpoint: Endpoint[R]) -> Dataset[R] | None:
         """The dataset, or None when it is missing although a session of this type always has
         it (whatever is derived from it is unknown; the request lists it as unavailable)."""
         await self.dataset(endpoint)
         return await self._fetch.known(endpoint, self.session_key)
 
-    async def driver_rows(self, endpoint: str, driver_number: int) -> list[Any]:
+    async def driver_rows(self, endpoint: Endpoint[R], driver_number: int) -> list[R]:
         return (await self.dataset(endpoint)).for_driver(driver_number)
 
     async def session_end(self) -> datetime | None:
-        rows = await self.rows("sessions")
-        return rows[0].date_end if rows else None  # type: ignore[no-any-return]
+        rows = await self.rows(SESSIONS)
+        return rows[0].date_end if rows else None
 
     async def get(self, analysis: Analysis[T]) -> T:
         """The analysis of this session (memoised per dataset version, see the module)."""
@@ -167,7 +178,11 @@ class SessionView:
         parsed and fresh in the process, else None (:meth:`get` awaits them)."""
         for name in analysis.inputs:
             if name not in self._held:
-                peeked = None if name == START_GRID else self._fetch.peek(name, self.session_key)
+                peeked = (
+                    None
+                    if name == START_GRID
+                    else self._fetch.peek(ENDPOINTS[name], self.session_key)
+                )
                 if peeked is None:
                     return None
                 self._held[name] = peeked
@@ -190,17 +205,17 @@ class SessionView:
         if name == START_GRID:
             self._held[START_GRID] = await self.start_grid()
         else:
-            await self.dataset(name)
+            await self.dataset(ENDPOINTS[name])
 
     # -- the grid a race started from -------------------------------------------------------
 
-    async def filed_grid(self) -> list[Any]:
+    async def filed_grid(self) -> list[StartingGrid]:
         """The session's grid as OpenF1 files it; for a race with none of its own, the grid
         filed under the qualifying session that set it."""
-        grid = await self.rows("starting_grid")
+        grid = await self.rows(STARTING_GRID)
         if grid:
             return grid
-        sessions = await self.rows("sessions")
+        sessions = await self.rows(SESSIONS)
         if not sessions or sessions[0].session_type != "Race" or sessions[0].meeting_key is None:
             return []
         qualifying = await self._qualifying_for(
@@ -208,22 +223,22 @@ class SessionView:
         )
         if qualifying is None:
             return []
-        return (await self._fetch.dataset("starting_grid", qualifying)).rows
+        return (await self._fetch.dataset(STARTING_GRID, qualifying)).rows
 
-    async def start_grid(self) -> Sequence[Any]:
+    async def start_grid(self) -> Sequence[StartingGrid]:
         """The grid a race started from (see :meth:`filed_grid`). Other sessions have no start
         grid: a qualifying session's grid is the one it *sets*."""
-        sessions = await self.rows("sessions")
+        sessions = await self.rows(SESSIONS)
         if not sessions or sessions[0].session_type != "Race":
             return ()  # one shared empty value, so results derived from it are reused
         return await self.filed_grid()
 
     async def _qualifying_for(self, meeting_key: int, race_name: str) -> int | None:
-        sessions = await self._fetch.query("sessions", where(meeting_key=meeting_key))
+        sessions = await self._fetch.query(SESSIONS, where(meeting_key=meeting_key))
         wanted = (
             ("Sprint Qualifying", "Sprint Shootout") if race_name == "Sprint" else ("Qualifying",)
         )
         for s in sessions:
             if s.session_name in wanted:
-                return s.session_key  # type: ignore[no-any-return]
+                return s.session_key
         return None

@@ -1,14 +1,55 @@
 """The upstream boundary: OpenF1's endpoints, typed records, filters and sources."""
 
 from f1graph.openf1.coverage import ALWAYS_HAS, always_has
-from f1graph.openf1.endpoints import ENDPOINTS, SESSION_DATASETS, Endpoint, endpoint
+from f1graph.openf1.endpoints import (
+    CAR_DATA,
+    CHAMPIONSHIP_DRIVERS,
+    CHAMPIONSHIP_TEAMS,
+    DRIVERS,
+    ENDPOINTS,
+    INTERVALS,
+    LAPS,
+    LOCATION,
+    MEETINGS,
+    OVERTAKES,
+    PIT,
+    POSITION,
+    RACE_CONTROL,
+    SESSION_DATASETS,
+    SESSION_RESULT,
+    SESSIONS,
+    STARTING_GRID,
+    STINTS,
+    TEAM_RADIO,
+    WEATHER,
+    Endpoint,
+    endpoint,
+)
 from f1graph.openf1.filters import Filter, Filters, eq, where
 from f1graph.openf1.source import Source
 
 __all__ = [
     "ALWAYS_HAS",
+    "CAR_DATA",
+    "CHAMPIONSHIP_DRIVERS",
+    "CHAMPIONSHIP_TEAMS",
+    "DRIVERS",
     "ENDPOINTS",
+    "INTERVALS",
+    "LAPS",
+    "LOCATION",
+    "MEETINGS",
+    "OVERTAKES",
+    "PIT",
+    "POSITION",
+    "RACE_CONTROL",
+    "SESSIONS",
     "SESSION_DATASETS",
+    "SESSION_RESULT",
+    "STARTING_GRID",
+    "STINTS",
+    "TEAM_RADIO",
+    "WEATHER",
     "Endpoint",
     "Filter",
     "Filters",

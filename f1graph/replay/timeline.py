@@ -12,6 +12,7 @@ from f1graph.analysis import stints
 from f1graph.analysis.track_status import TrackTimeline
 from f1graph.data import Datasets
 from f1graph.errors import NotFoundError
+from f1graph.openf1 import ENDPOINTS, SESSIONS
 from f1graph.openf1.records import Lap
 from f1graph.replay.events import Event, EventKind, LapDone, ReplayStream, Tyres
 from f1graph.replay.locations import Locations, location_reader
@@ -73,11 +74,11 @@ async def load_timeline(
     A dataset OpenF1 does not have for the session is an empty stream; an unknown session
     raises :class:`NotFoundError`.
     """
-    sessions = await datasets.get("sessions", session_key)
+    sessions = await datasets.get(SESSIONS, session_key)
     if not sessions.rows:
         raise NotFoundError(f"Session {session_key} does not exist.")
     session = sessions.rows[0]
-    loaded = await asyncio.gather(*(datasets.get(e, session_key) for e in _ENDPOINTS))
+    loaded = await asyncio.gather(*(datasets.get(ENDPOINTS[e], session_key) for e in _ENDPOINTS))
     rows: dict[str, list[Any]] = {e: d.rows for e, d in zip(_ENDPOINTS, loaded, strict=True)}
     track = TrackTimeline.build(rows["race_control"], rows["laps"], session.date_end)
     state = SessionState.build(

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from f1graph.data import DatasetLoad, Progress
 from f1graph.errors import F1GraphError, NotFoundError
-from f1graph.openf1 import SESSION_DATASETS
+from f1graph.openf1 import ENDPOINTS, SESSION_DATASETS, SESSIONS
 from f1graph.runtime.services import Services
 from f1graph.telemetry.preload import preload_telemetry
 
@@ -52,7 +52,7 @@ async def preload_session(
     """
     started = time.monotonic()
     datasets = services.datasets
-    session = await datasets.get("sessions", session_key)
+    session = await datasets.get(SESSIONS, session_key)
     if not session.rows:
         raise NotFoundError(f"Session {session_key} does not exist.")
     record = session.rows[0]
@@ -60,7 +60,7 @@ async def preload_session(
     async def one(endpoint: str) -> DatasetLoad:
         t0 = time.monotonic()
         try:
-            dataset = await datasets.get(endpoint, session_key)
+            dataset = await datasets.get(ENDPOINTS[endpoint], session_key)
             load = DatasetLoad(endpoint, len(dataset), dataset.nbytes, time.monotonic() - t0)
         except F1GraphError as exc:
             load = DatasetLoad(endpoint, 0, 0, time.monotonic() - t0, exc.message)

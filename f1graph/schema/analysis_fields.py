@@ -20,6 +20,7 @@ from f1graph.analysis import intervals, laps, stints
 from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
 from f1graph.data import SessionView
 from f1graph.data import analyses as a
+from f1graph.openf1 import INTERVALS, PIT, POSITION, RACE_CONTROL, STINTS, Endpoint
 from f1graph.runtime import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
@@ -61,14 +62,14 @@ def _one(info: Info, facts: a.SessionFacts, lap: Any, name: str) -> Any:
     return None if found is None else getattr(found, name)
 
 
-async def _all_known(view: SessionView, *endpoints: str) -> bool:
+async def _all_known(view: SessionView, *endpoints: Endpoint[Any]) -> bool:
     """Whether every one of ``endpoints`` is known (each unknown one is listed as unavailable)."""
     found = await asyncio.gather(*(view.known(e) for e in endpoints))
     return all(d is not None for d in found)
 
 
 async def _performance(view: SessionView) -> list[Any]:
-    await asyncio.gather(view.known("pit"), view.known("race_control"))
+    await asyncio.gather(view.known(PIT), view.known(RACE_CONTROL))
     return await view.get(a.PERFORMANCE)
 
 
@@ -109,7 +110,7 @@ class SessionAnalysisFields:
         self, info: Info, at: Annotated[datetime, arg("The instant (UTC).")]
     ) -> list[rt.Standing]:
         view = session_view(info, self.session_key)
-        pos, gaps = await asyncio.gather(view.rows("position"), view.rows("intervals"))
+        pos, gaps = await asyncio.gather(view.rows(POSITION), view.rows(INTERVALS))
         return as_graph(rt.Standing, intervals.standings(pos, gaps, utc(at)))
 
     @strawberry.field(
@@ -117,7 +118,7 @@ class SessionAnalysisFields:
     )
     async def gap_analysis(self, info: Info) -> list[rt.GapAnalysis] | None:
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "intervals"):
+        if not await _all_known(view, INTERVALS):
             return None
         return as_graph(rt.GapAnalysis, await view.get(a.GAP_ANALYSIS))
 
@@ -140,14 +141,14 @@ class SessionAnalysisFields:
     )
     async def safety_car_periods(self, info: Info) -> list[rt.SafetyCarPeriod] | None:
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "race_control"):
+        if not await _all_known(view, RACE_CONTROL):
             return None
         return as_graph(rt.SafetyCarPeriod, await view.get(a.SAFETY_CAR_PERIODS))
 
     @strawberry.field(description="Flag messages in order, counted by flag." + UNKNOWN)
     async def flags(self, info: Info) -> rt.FlagSummary | None:
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "race_control"):
+        if not await _all_known(view, RACE_CONTROL):
             return None
         return one_as_graph(rt.FlagSummary, await view.get(a.FLAGS))
 
@@ -156,7 +157,7 @@ class SessionAnalysisFields:
     )
     async def incidents(self, info: Info) -> list[rt.Incident] | None:
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "race_control"):
+        if not await _all_known(view, RACE_CONTROL):
             return None
         return as_graph(rt.Incident, await view.get(a.INCIDENTS))
 
@@ -165,7 +166,7 @@ class SessionAnalysisFields:
     )
     async def timeline(self, info: Info) -> list[rt.TimelineEvent] | None:
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "race_control", "pit"):
+        if not await _all_known(view, RACE_CONTROL, PIT):
             return None
         return as_graph(rt.TimelineEvent, await view.get(a.TIMELINE))
 
@@ -175,7 +176,7 @@ class SessionAnalysisFields:
     )
     async def race_control_statistics(self, info: Info) -> rt.RaceControlStatistics | None:
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "race_control"):
+        if not await _all_known(view, RACE_CONTROL):
             return None
         return one_as_graph(rt.RaceControlStatistics, await view.get(a.RACE_CONTROL_STATISTICS))
 
@@ -184,7 +185,7 @@ class SessionAnalysisFields:
     )
     async def tyre_strategies(self, info: Info) -> list[lt.DriverStrategy] | None:
         view = session_view(info, self.session_key)
-        stints_known, _ = await asyncio.gather(view.known("stints"), view.known("race_control"))
+        stints_known, _ = await asyncio.gather(view.known(STINTS), view.known(RACE_CONTROL))
         if stints_known is None:
             return None
         return as_graph(lt.DriverStrategy, await view.get(a.TYRE_STRATEGIES))
@@ -194,7 +195,7 @@ class SessionAnalysisFields:
     )
     async def common_strategies(self, info: Info) -> list[lt.StrategyCount] | None:
         view = session_view(info, self.session_key)
-        stints_known, _ = await asyncio.gather(view.known("stints"), view.known("race_control"))
+        stints_known, _ = await asyncio.gather(view.known(STINTS), view.known(RACE_CONTROL))
         if stints_known is None:
             return None
         return as_graph(lt.StrategyCount, await view.get(a.COMMON_STRATEGIES))
@@ -204,7 +205,7 @@ class SessionAnalysisFields:
     )
     async def pit_stop_analysis(self, info: Info) -> lt.PitStopAnalysis | None:
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "pit"):
+        if not await _all_known(view, PIT):
             return None
         return one_as_graph(lt.PitStopAnalysis, await view.get(a.PIT_STOP_ANALYSIS))
 
@@ -214,7 +215,7 @@ class SessionAnalysisFields:
     async def tyre_performance(self, info: Info) -> list[lt.CompoundPerformance] | None:
         await clean_lap_context(info, self.session_key)
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "stints"):
+        if not await _all_known(view, STINTS):
             return None
         return as_graph(lt.CompoundPerformance, await view.get(a.TYRE_PERFORMANCE))
 
@@ -224,7 +225,7 @@ class SessionAnalysisFields:
     async def wear_analysis(self, info: Info) -> list[lt.StintWear] | None:
         await clean_lap_context(info, self.session_key)
         view = session_view(info, self.session_key)
-        if not await _all_known(view, "stints"):
+        if not await _all_known(view, STINTS):
             return None
         return as_graph(lt.StintWear, await view.get(a.WEAR_ANALYSIS))
 
@@ -330,9 +331,7 @@ class StintAnalysisFields:
         "this one, it counts for the previous stint only."
     )
     async def lap_count(self, info: Info) -> int | None:
-        driver_stints = await known_driver_rows(
-            info, "stints", self.session_key, self.driver_number
-        )
+        driver_stints = await known_driver_rows(info, STINTS, self.session_key, self.driver_number)
         previous = stints.previous_stint(self, driver_stints or [])  # type: ignore[arg-type]
         first = stints.first_own_lap(self, previous)  # type: ignore[arg-type]
         return stints.stint_lap_count(first, self.lap_end)

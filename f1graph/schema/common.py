@@ -11,10 +11,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
+from f1graph.openf1 import Endpoint, Filters
 from f1graph.runtime import Context, Loaders
 from f1graph.times import utc
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 UNKNOWN = (
     " Null when a dataset it needs is missing although OpenF1 always has it for such a session "
@@ -51,7 +53,7 @@ def arg(description: str) -> Any:
     return strawberry.argument(description=description)
 
 
-async def query_rows(info: Any, endpoint: str, filters: Any) -> list[Any]:
+async def query_rows(info: Any, endpoint: Endpoint[R], filters: Filters) -> list[R]:
     """Rows of a cross-session query (meetings, a session search); a stale answer marks the
     request stale like a stale dataset does."""
     return await loaders(info).query(endpoint, filters)

@@ -6,7 +6,7 @@ import asyncio
 
 import strawberry
 
-from f1graph.openf1 import ALWAYS_HAS, SESSION_DATASETS
+from f1graph.openf1 import ALWAYS_HAS, ENDPOINTS, SESSION_DATASETS, SESSIONS
 from f1graph.runtime import Info
 from f1graph.schema.common import loaders
 
@@ -33,16 +33,16 @@ class DatasetCoverage:
 async def session_coverage(info: Info, session_key: int) -> list[DatasetCoverage]:
     """Coverage of every session endpoint (see :data:`COVERAGE_DESCRIPTION`)."""
     load = loaders(info)
-    sessions = await load.rows("sessions", session_key)
+    sessions = await load.rows(SESSIONS, session_key)
     session_type = sessions[0].session_type if sessions else None
     always = ALWAYS_HAS.get(session_type or "", frozenset())
     datasets = info.context.services.datasets
 
     async def one(endpoint: str) -> DatasetCoverage:
         if endpoint in always:
-            count: int | None = len(await load.rows(endpoint, session_key))
+            count: int | None = len(await load.rows(ENDPOINTS[endpoint], session_key))
         else:
-            held = await datasets.held(endpoint, session_key)
+            held = await datasets.held(ENDPOINTS[endpoint], session_key)
             count = None if held is None else len(held.rows)
         available = None if count is None else count > 0
         return DatasetCoverage(endpoint=endpoint, available=available, rows=count)

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from f1graph.errors import NotFoundError
+from f1graph.openf1 import INTERVALS, LAPS, PIT, POSITION, SESSION_RESULT, STINTS
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import DriverAnalysisFields
 from f1graph.schema.common import UNKNOWN, arg, as_graph, loaders, one_as_graph
@@ -38,7 +39,7 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
 
     @strawberry.field(description="The driver's laps, by lap number." + UNKNOWN)
     async def laps(self, info: Info) -> list[Lap] | None:
-        rows = await known_driver_rows(info, "laps", self.session_key, self.driver_number)
+        rows = await known_driver_rows(info, LAPS, self.session_key, self.driver_number)
         return None if rows is None else as_graph(Lap, rows)
 
     @strawberry.field(
@@ -47,7 +48,7 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
     async def lap(
         self, info: Info, lap_number: Annotated[int, arg("The lap number, from 1.")]
     ) -> Lap | None:
-        dataset = await loaders(info).dataset("laps", self.session_key)
+        dataset = await loaders(info).dataset(LAPS, self.session_key)
         row = dataset.by_driver_lap.get((self.driver_number, lap_number))
         if row is None:
             raise NotFoundError(
@@ -58,27 +59,25 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
 
     @strawberry.field(description="The driver's stints, in order." + UNKNOWN)
     async def stints(self, info: Info) -> list[Stint] | None:
-        rows = await known_driver_rows(info, "stints", self.session_key, self.driver_number)
+        rows = await known_driver_rows(info, STINTS, self.session_key, self.driver_number)
         return None if rows is None else as_graph(Stint, rows)
 
     @strawberry.field(description="The driver's pit-lane visits, in time order." + UNKNOWN)
     async def pit_stops(self, info: Info) -> list[PitStop] | None:
-        rows = await known_driver_rows(info, "pit", self.session_key, self.driver_number)
+        rows = await known_driver_rows(info, PIT, self.session_key, self.driver_number)
         return None if rows is None else as_graph(PitStop, rows)
 
     @strawberry.field(description="The driver's position changes, in time order." + UNKNOWN)
     async def positions(self, info: Info) -> list[Position] | None:
-        rows = await known_driver_rows(info, "position", self.session_key, self.driver_number)
+        rows = await known_driver_rows(info, POSITION, self.session_key, self.driver_number)
         return None if rows is None else as_graph(Position, rows)
 
     @strawberry.field(description="The driver's gaps over the session (races only)." + UNKNOWN)
     async def intervals(self, info: Info) -> list[Interval] | None:
-        rows = await known_driver_rows(info, "intervals", self.session_key, self.driver_number)
+        rows = await known_driver_rows(info, INTERVALS, self.session_key, self.driver_number)
         return None if rows is None else as_graph(Interval, rows)
 
     @strawberry.field(description="The driver's classification in the session, if published.")
     async def result(self, info: Info) -> SessionResult | None:
-        rows = await loaders(info).driver_rows(
-            "session_result", self.session_key, self.driver_number
-        )
+        rows = await loaders(info).driver_rows(SESSION_RESULT, self.session_key, self.driver_number)
         return one_as_graph(SessionResult, rows[0]) if rows else None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import strawberry
 
 from f1graph.analysis.stints import stint_for_lap
+from f1graph.openf1 import STINTS
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import LapAnalysisFields
 from f1graph.schema.common import loaders
@@ -111,6 +112,6 @@ class Lap(LapAnalysisFields, LapTelemetryFields):
     async def stint(
         self, info: Info
     ) -> Annotated[Stint, strawberry.lazy("f1graph.schema.stint")] | None:
-        stints = await loaders(info).driver_rows("stints", self.session_key, self.driver_number)
+        stints = await loaders(info).driver_rows(STINTS, self.session_key, self.driver_number)
         found = stint_for_lap(self, stints)  # type: ignore[arg-type]
         return cast("Stint", found) if found is not None else None

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 import strawberry
 
-from f1graph.openf1 import where
+from f1graph.openf1 import SESSIONS, where
 from f1graph.runtime import Info
 from f1graph.schema.common import as_graph, query_rows
 from f1graph.schema.session import Session
+
+R = TypeVar("R")
 
 
 @strawberry.type(description="A Grand Prix or test event, holding several sessions.")
@@ -36,11 +39,11 @@ class Meeting:
 
     @strawberry.field(description="The meeting's sessions, in time order.")
     async def sessions(self, info: Info) -> list[Session]:
-        rows = await query_rows(info, "sessions", where(meeting_key=self.meeting_key))
+        rows = await query_rows(info, SESSIONS, where(meeting_key=self.meeting_key))
         return as_graph(Session, _by_start(rows))
 
 
-def _by_start(rows: list[object]) -> list[object]:
+def _by_start(rows: list[R]) -> list[R]:
     return sorted(
         rows,
         key=lambda r: (getattr(r, "date_start", None) is None, getattr(r, "date_start", None) or 0),

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from f1graph.errors import NotFoundError
-from f1graph.openf1 import where
+from f1graph.openf1 import DRIVERS, MEETINGS, SESSIONS, where
 from f1graph.runtime import Info
 from f1graph.schema.common import arg, as_graph, loaders, one_as_graph, query_rows
 from f1graph.schema.driver import Driver
@@ -18,7 +18,7 @@ from f1graph.schema.session_data import session_drivers
 
 async def session_by_key(info: Info, session_key: int) -> Session:
     """The session, or a NOT_FOUND error."""
-    rows = await loaders(info).rows("sessions", session_key)
+    rows = await loaders(info).rows(SESSIONS, session_key)
     if not rows:
         raise NotFoundError(f"Session {session_key} does not exist.")
     return one_as_graph(Session, rows[0])
@@ -36,7 +36,7 @@ class SessionQuery:
     ) -> list[Meeting]:
         rows = await query_rows(
             info,
-            "meetings",
+            MEETINGS,
             where(year=year, country_name=country_name, circuit_short_name=circuit_short_name),
         )
         return as_graph(Meeting, _by_start(rows))
@@ -45,7 +45,7 @@ class SessionQuery:
     async def meeting(
         self, info: Info, meeting_key: Annotated[int, arg("OpenF1 key of the meeting.")]
     ) -> Meeting | None:
-        rows = await query_rows(info, "meetings", where(meeting_key=meeting_key))
+        rows = await query_rows(info, MEETINGS, where(meeting_key=meeting_key))
         if not rows:
             raise NotFoundError(f"Meeting {meeting_key} does not exist.")
         return one_as_graph(Meeting, rows[0])
@@ -63,7 +63,7 @@ class SessionQuery:
     ) -> list[Session]:
         rows = await query_rows(
             info,
-            "sessions",
+            SESSIONS,
             where(
                 year=year,
                 meeting_key=meeting_key,
@@ -90,7 +90,7 @@ class SessionQuery:
         if session_key is not None:
             rows = list((await session_drivers(info, session_key)).values())
         else:
-            rows = await query_rows(info, "drivers", where(driver_number=driver_number))
+            rows = await query_rows(info, DRIVERS, where(driver_number=driver_number))
         wanted = {"team_name": team_name, "name_acronym": name_acronym}
         found = [
             d

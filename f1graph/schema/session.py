@@ -8,7 +8,20 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import strawberry
 
 from f1graph.errors import NotFoundError
-from f1graph.openf1 import where
+from f1graph.openf1 import (
+    INTERVALS,
+    LAPS,
+    MEETINGS,
+    OVERTAKES,
+    PIT,
+    POSITION,
+    RACE_CONTROL,
+    SESSION_RESULT,
+    STINTS,
+    TEAM_RADIO,
+    WEATHER,
+    where,
+)
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import SessionAnalysisFields
 from f1graph.schema.common import (
@@ -68,7 +81,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
     ) -> Annotated[Meeting, strawberry.lazy("f1graph.schema.meeting")] | None:
         if self.meeting_key is None:
             return None
-        rows = await query_rows(info, "meetings", where(meeting_key=self.meeting_key))
+        rows = await query_rows(info, MEETINGS, where(meeting_key=self.meeting_key))
         return cast("Meeting", rows[0]) if rows else None
 
     @strawberry.field(description=COVERAGE_DESCRIPTION)
@@ -105,7 +118,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         driver_number: Annotated[int | None, arg("Only this car number.")] = None,
         lap_number: Annotated[int | None, arg("Only this lap number.")] = None,
     ) -> list[Lap] | None:
-        dataset = await loaders(info).known("laps", self.session_key)
+        dataset = await loaders(info).known(LAPS, self.session_key)
         if dataset is None:
             return None
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
@@ -119,7 +132,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         info: Info,
         compound: Annotated[str | None, arg("Only this compound, e.g. SOFT (any case).")] = None,
     ) -> list[Stint] | None:
-        rows = await known_rows(info, "stints", self.session_key)
+        rows = await known_rows(info, STINTS, self.session_key)
         if rows is None:
             return None
         if compound is not None:
@@ -128,12 +141,12 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
 
     @strawberry.field(description="Every pit-lane visit, in time order." + UNKNOWN)
     async def pit_stops(self, info: Info) -> list[PitStop] | None:
-        found = await known_rows(info, "pit", self.session_key)
+        found = await known_rows(info, PIT, self.session_key)
         return None if found is None else as_graph(PitStop, found)
 
     @strawberry.field(description="Every position change, in time order." + UNKNOWN)
     async def positions(self, info: Info) -> list[Position] | None:
-        found = await known_rows(info, "position", self.session_key)
+        found = await known_rows(info, POSITION, self.session_key)
         return None if found is None else as_graph(Position, found)
 
     @strawberry.field(
@@ -146,7 +159,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         from_: FromArg = None,
         to: ToArg = None,
     ) -> list[Interval] | None:
-        dataset = await loaders(info).known("intervals", self.session_key)
+        dataset = await loaders(info).known(INTERVALS, self.session_key)
         if dataset is None:
             return None
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
@@ -167,7 +180,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         driver_number: Annotated[int | None, arg("Only this car number.")] = None,
         lap_number: Annotated[int | None, arg("Only messages of this lap.")] = None,
     ) -> list[RaceControlMessage] | None:
-        rows: list[Any] | None = await known_rows(info, "race_control", self.session_key)
+        rows: list[Any] | None = await known_rows(info, RACE_CONTROL, self.session_key)
         if rows is None:
             return None
         return as_graph(
@@ -184,12 +197,12 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
 
     @strawberry.field(description="Weather readings, in time order." + UNKNOWN)
     async def weather(self, info: Info) -> list[Weather] | None:
-        found = await known_rows(info, "weather", self.session_key)
+        found = await known_rows(info, WEATHER, self.session_key)
         return None if found is None else as_graph(Weather, found)
 
     @strawberry.field(description="The classification, by position (unclassified last)." + UNKNOWN)
     async def result(self, info: Info) -> list[SessionResult] | None:
-        rows = await known_rows(info, "session_result", self.session_key)
+        rows = await known_rows(info, SESSION_RESULT, self.session_key)
         if rows is None:
             return None
         return as_graph(
@@ -206,8 +219,8 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
 
     @strawberry.field(description="Every overtake (races only), in time order.")
     async def overtakes(self, info: Info) -> list[Overtake]:
-        return as_graph(Overtake, await loaders(info).rows("overtakes", self.session_key))
+        return as_graph(Overtake, await loaders(info).rows(OVERTAKES, self.session_key))
 
     @strawberry.field(description="Team radio clips, in time order.")
     async def team_radio(self, info: Info) -> list[TeamRadio]:
-        return as_graph(TeamRadio, await loaders(info).rows("team_radio", self.session_key))
+        return as_graph(TeamRadio, await loaders(info).rows(TEAM_RADIO, self.session_key))

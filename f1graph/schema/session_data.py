@@ -7,11 +7,13 @@ the answer then lists it in ``extensions.unavailable``) and the analyses of
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from f1graph.analysis.clean import LapContext
 from f1graph.data import SessionView
 from f1graph.data import analyses as a
+from f1graph.openf1 import DRIVERS, PIT, RACE_CONTROL, Endpoint
+from f1graph.openf1.records import StartingGrid
 from f1graph.runtime import Info
 
 
@@ -21,11 +23,14 @@ def session_view(info: Info, session_key: int) -> SessionView:
     return info.context.session(session_key)
 
 
-async def rows(info: Info, endpoint: str, session_key: int) -> list[Any]:
+R = TypeVar("R")
+
+
+async def rows(info: Info, endpoint: Endpoint[R], session_key: int) -> list[R]:
     return await session_view(info, session_key).rows(endpoint)
 
 
-async def known_rows(info: Info, endpoint: str, session_key: int) -> list[Any] | None:
+async def known_rows(info: Info, endpoint: Endpoint[R], session_key: int) -> list[R] | None:
     """The session's rows of ``endpoint``, or None when they are missing although a session of
     its type always has them (the answer then lists the dataset in ``extensions.unavailable``)."""
     dataset = await session_view(info, session_key).known(endpoint)
@@ -33,8 +38,8 @@ async def known_rows(info: Info, endpoint: str, session_key: int) -> list[Any] |
 
 
 async def known_driver_rows(
-    info: Info, endpoint: str, session_key: int, driver_number: int
-) -> list[Any] | None:
+    info: Info, endpoint: Endpoint[R], session_key: int, driver_number: int
+) -> list[R] | None:
     """One driver's rows of ``endpoint``; None when the session's are unavailable (see
     :func:`known_rows`)."""
     dataset = await session_view(info, session_key).known(endpoint)
@@ -46,8 +51,8 @@ async def clean_lap_context(info: Info, session_key: int) -> LapContext:
     missing, the clean-lap tests that need it could not be applied, and the answer says so."""
     view = session_view(info, session_key)
     context = await view.get(a.LAP_CONTEXT)
-    for endpoint in ("pit", "race_control"):
-        await view.known(endpoint)
+    await view.known(PIT)
+    await view.known(RACE_CONTROL)
     return context
 
 
@@ -56,12 +61,12 @@ async def session_drivers(info: Info, session_key: int) -> dict[int, Any]:
     its laps, stints or positions, as a driver whose number is known and names are null (and
     the answer lists ``drivers`` as unavailable when the session should have them)."""
     view = session_view(info, session_key)
-    drivers = await view.known("drivers")
+    drivers = await view.known(DRIVERS)
     if drivers is not None and drivers.rows:
         return await view.get(a.DRIVERS_BY_NUMBER)
     return await view.get(a.SEEN_DRIVERS)
 
 
-async def filed_grid_rows(info: Info, session_key: int) -> list[Any]:
+async def filed_grid_rows(info: Info, session_key: int) -> list[StartingGrid]:
     """The session's grid as OpenF1 files it (see :meth:`SessionView.filed_grid`)."""
     return await session_view(info, session_key).filed_grid()

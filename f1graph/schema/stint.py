@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
+from f1graph.openf1 import LAPS
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import StintAnalysisFields
 from f1graph.schema.common import loaders
@@ -34,5 +35,5 @@ class Stint(StintAnalysisFields):
         if self.lap_start is None:
             return []
         end = self.lap_end if self.lap_end is not None else 10_000
-        rows = await loaders(info).driver_rows("laps", self.session_key, self.driver_number)
+        rows = await loaders(info).driver_rows(LAPS, self.session_key, self.driver_number)
         return cast("list[Lap]", [r for r in rows if self.lap_start <= r.lap_number <= end])

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from f1graph.execution import PlanExecutionContext
 from f1graph.observe import metrics
 from f1graph.replay.clock import MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, Event, EventKind, ReplayStream
@@ -144,13 +144,14 @@ def as_replay_event(event: Event, origin_ms: int, dropped: int) -> ReplayEvent:
     )
 
 
-class PerEventMemoExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class PerEventMemoExecutionContext(PlanExecutionContext):
     """Gives each subscription event its own memo of collected subfields.
 
     graphql-core 3.3 runs each event on a shallow copy of the subscription's executor, so all
     events share one memo, keyed by the identity of lists made afresh for every event: it grows
     with every event for as long as the subscription lasts (measured: about 2 KB an event, 13 MB
-    for one subscriber over a race). Used by the whole schema; queries run one event only.
+    for one subscriber over a race). Used by the whole schema; queries run one event only, as
+    compiled plans (:class:`PlanExecutionContext`).
     """
 
     def build_per_event_executor(self, payload: Any) -> Any:

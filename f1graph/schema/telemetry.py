@@ -18,6 +18,7 @@ from f1graph.analysis import telemetry as analysis
 from f1graph.analysis.comparison import compare_drivers
 from f1graph.analysis.telemetry import lap_window_ms
 from f1graph.errors import BadRequestError, NotFoundError
+from f1graph.openf1 import LAPS
 from f1graph.openf1.columns import CarDataColumns, LocationColumns
 from f1graph.openf1.records import Lap as LapRecord
 from f1graph.runtime import Info
@@ -76,7 +77,7 @@ async def _driver_range(
     from_ms, to_ms = _range(from_, to)
     if lap is None:
         return from_ms, to_ms
-    dataset = await loaders(info).dataset("laps", session_key)
+    dataset = await loaders(info).dataset(LAPS, session_key)
     record = dataset.by_driver_lap.get((driver_number, lap))
     if record is None:
         raise NotFoundError(f"Driver {driver_number} has no lap {lap} in session {session_key}.")
@@ -107,13 +108,13 @@ async def _location(
 async def _whole_session(info: Info, session_key: int) -> tuple[CarDataColumns, list[Any], int]:
     loader = _telemetry(info)
     cols = await loader.session_columns(session_key, "car_data")
-    laps = await loaders(info).rows("laps", session_key)
+    laps = await loaders(info).rows(LAPS, session_key)
     return cast(CarDataColumns, cols), laps, (await loader.info(session_key)).season
 
 
 async def _one_car(info: Info, session_key: int, number: int) -> tuple[CarDataColumns, list[Any]]:
     cols = await _telemetry(info).read(RangeRequest(session_key, "car_data", number))
-    laps = await loaders(info).driver_rows("laps", session_key, number)
+    laps = await loaders(info).driver_rows(LAPS, session_key, number)
     return cast(CarDataColumns, cols), laps
 
 
@@ -184,7 +185,7 @@ class SessionTelemetryFields:
         numbers = sorted(set(driver_numbers))
         if not numbers:
             raise BadRequestError("compareDrivers needs at least one driver number.")
-        laps = await loaders(info).dataset("laps", session_key)
+        laps = await loaders(info).dataset(LAPS, session_key)
         requests = []
         for n in numbers:
             record = None if lap is None else laps.by_driver_lap.get((n, lap))

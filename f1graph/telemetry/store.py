@@ -27,7 +27,7 @@ from f1graph.cache.singleflight import SingleFlight
 from f1graph.data import Datasets
 from f1graph.errors import NotFoundError, UpstreamError
 from f1graph.observe import metrics
-from f1graph.openf1 import ENDPOINTS, Source
+from f1graph.openf1 import DRIVERS, ENDPOINTS, LAPS, SESSIONS, Source
 from f1graph.settings import Settings
 from f1graph.telemetry.fetch import (
     SessionInfo,
@@ -98,7 +98,7 @@ class TelemetryStore:
 
     async def session_info(self, session_key: int) -> SessionInfo:
         """The session's span, freshness, cars and season; NOT_FOUND for an unknown session."""
-        rows = (await self.datasets.get("sessions", session_key)).rows
+        rows = (await self.datasets.get(SESSIONS, session_key)).rows
         if not rows:
             raise NotFoundError(f"Session {session_key} does not exist.")
         session = rows[0]
@@ -114,7 +114,7 @@ class TelemetryStore:
             ENDPOINTS["car_data"].ttl_s, session.date_end, self.settings.ended_session_ttl_s
         )
         try:
-            drivers = (await self.datasets.get("drivers", session_key)).by_driver
+            drivers = (await self.datasets.get(DRIVERS, session_key)).by_driver
         except UpstreamError:
             drivers = {}  # only used to cache empty windows per car; telemetry can do without
         season = session.year if session.year is not None else session.date_start.year
@@ -124,7 +124,7 @@ class TelemetryStore:
         """Cars in the session: OpenF1's drivers, else those with laps, else a full grid."""
         if info.drivers:
             return len(info.drivers)
-        laps = (await self.datasets.get("laps", info.session_key)).by_driver
+        laps = (await self.datasets.get(LAPS, info.session_key)).by_driver
         return len(laps) or DEFAULT_GRID
 
     async def read(self, requests: Sequence[RangeRequest]) -> list[Read]:

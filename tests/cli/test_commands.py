@@ -10,7 +10,7 @@ import pytest
 from f1graph.cli import main
 from f1graph.cli.commands import preload
 from f1graph.errors import UpstreamUnavailableError
-from f1graph.openf1 import SESSION_DATASETS, Filters
+from f1graph.openf1 import LAPS, POSITION, SESSION_DATASETS, Filters
 from f1graph.runtime import build_services
 from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows, redis_url
@@ -61,9 +61,9 @@ class TestPreloadCommand:
         assert all(name in text for name in SESSION_DATASETS)
         warm = build_services(settings, source=Unreachable())
         try:
-            laps = await warm.datasets.get("laps", 11253)
+            laps = await warm.datasets.get(LAPS, 11253)
             assert len(laps) == len(raw_rows(11253, "laps"))
-            assert len(await warm.datasets.get("position", 11253)) == 445
+            assert len(await warm.datasets.get(POSITION, 11253)) == 445
         finally:
             await warm.datasets.drop_session(11253)
             await warm.aclose()

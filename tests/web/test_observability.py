@@ -143,6 +143,7 @@ class TestMetricsAndLog:
             start["graphql"].endswith(":4000/graphql") and start["graphiql_assets"] == "installed"
         )
 
+    @pytest.mark.no_shadow  # a second execution would find the breaker open
     async def test_breaker_opening_is_logged_and_exposed(
         self, fake: FakeOpenF1, settings: Settings, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -1,0 +1,258 @@
+"""A compiled plan: every selection set of one operation collected once, for given variables.
+
+The plan mirrors the response: an :class:`ObjectPlan` per selection set (its fields in response
+order, fragments and ``@include``/``@skip`` already applied, aliases as keys), a
+:class:`FieldPlan` per field (its resolver or the attribute it reads, its arguments coerced once,
+its completion), and a :class:`Completion` per wrapping of the field's type (non-null, list,
+leaf, object). Fields are collected by graphql-core's own ``collect_fields``, so a plan selects
+exactly what the standard executor would. Anything a plan does not cover raises
+:class:`Unsupported` and the operation runs on the standard executor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    GraphQLError,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import (
+    FieldDetails,
+    FragmentDetails,
+    collect_fields,
+    collect_subfields,
+)
+from graphql.execution.values import VariableValues, get_argument_values
+from graphql.language import FieldNode
+
+from f1graph.execution.leaves import Leaf, Row, RowField, build_row, fast_leaf
+
+NON_NULL, LIST, LEAF, OBJECT = range(4)
+INTROSPECTION = frozenset({"__schema", "__type"})
+
+
+class Unsupported(Exception):
+    """The operation uses something plans leave to the standard executor."""
+
+
+class Completion:
+    """How a value of one (wrapped) output type is completed."""
+
+    __slots__ = ("gql_type", "inner", "kind", "leaf", "leaf_type", "object_plan")
+
+    def __init__(self, gql_type: GraphQLOutputType) -> None:
+        self.gql_type = gql_type
+        self.inner: Completion | None = None
+        self.leaf: Leaf | None = None
+        self.leaf_type: GraphQLLeafType | None = None
+        self.object_plan: ObjectPlan | None = None
+        self.kind = -1
+
+
+class FieldPlan:
+    """One field of a selection set: where its value comes from and how it is completed."""
+
+    __slots__ = (
+        "args",
+        "args_error",
+        "attribute",
+        "completion",
+        "details",
+        "field_def",
+        "key",
+        "leafy",
+        "name",
+        "nodes",
+        "parent_type",
+        "return_type",
+        "typename",
+    )
+
+    def __init__(self, key: str, parent_type: GraphQLObjectType, details: list[FieldDetails]):
+        self.key = key
+        self.parent_type = parent_type
+        self.details = details
+        self.nodes: list[FieldNode] = [d.node for d in details]
+        self.name = self.nodes[0].name.value
+        self.field_def: GraphQLField | None = None
+        self.return_type: GraphQLOutputType | None = None
+        self.attribute: str | None = None  # read as getattr(source, attribute): no resolver
+        self.args: dict[str, Any] = {}
+        self.args_error: Exception | None = None  # raised as the field's error when executed
+        self.completion: Completion | None = None
+        self.typename: str | None = None  # a __typename field: the parent's name
+        self.leafy = False  # a (non-null) leaf: completed without a path unless it fails
+
+
+class ObjectPlan:
+    """The collected fields of one selection set on one object type."""
+
+    __slots__ = ("fields", "gql_type", "row")
+
+    def __init__(self, gql_type: GraphQLObjectType, fields: list[FieldPlan]) -> None:
+        self.gql_type = gql_type
+        self.fields = fields
+        # every field an attribute leaf (or __typename): the whole object is one generated call
+        self.row: Row | None = None
+
+
+class PlanBuilder:
+    """Compiles the plan of one operation for one set of coerced variables."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDetails],
+        variable_values: VariableValues,
+        operation: OperationDefinitionNode,
+        hide_suggestions: bool,
+        plain_attributes: bool,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variable_values = variable_values
+        self.operation = operation
+        self.hide_suggestions = hide_suggestions
+        self.plain_attributes = plain_attributes  # False when middleware wraps every resolver
+
+    def build(self) -> ObjectPlan:
+        """The root selection set's plan; raises Unsupported for anything but a query."""
+        if self.operation.operation != OperationType.QUERY:
+            raise Unsupported("only queries are planned")
+        root_type = self.schema.get_root_type(OperationType.QUERY)
+        if root_type is None:
+            raise Unsupported("no query type")
+        grouped, defers, _ = collect_fields(
+            self.schema,
+            self.fragments,
+            self.variable_values,
+            root_type,
+            self.operation,
+            self.hide_suggestions,
+        )
+        if defers:
+            raise Unsupported("@defer")
+        return self.object_plan(root_type, grouped)
+
+    def object_plan(
+        self, gql_type: GraphQLObjectType, grouped: dict[str, list[FieldDetails]]
+    ) -> ObjectPlan:
+        fields: list[FieldPlan] = []
+        for key, details in grouped.items():
+            field = self.field_plan(gql_type, key, details)
+            if field is not None:
+                fields.append(field)
+        plan = ObjectPlan(gql_type, fields)
+        if gql_type.is_type_of is None:
+            plan.row = _row_of(plan)
+        return plan
+
+    def field_plan(
+        self, parent_type: GraphQLObjectType, key: str, details: list[FieldDetails]
+    ) -> FieldPlan | None:
+        plan = FieldPlan(key, parent_type, details)
+        if any(d.defer_usage is not None for d in details):
+            raise Unsupported("@defer")
+        if plan.name in INTROSPECTION:
+            raise Unsupported("introspection")
+        if plan.name == "__typename":
+            plan.typename = parent_type.name
+            return plan
+        field_def = self.schema.get_field(parent_type, plan.name)
+        if field_def is None:
+            return None  # graphql-core skips unknown fields too (validation refuses them)
+        plan.field_def = field_def
+        plan.return_type = field_def.type
+        plan.attribute = self.attribute_of(field_def) if self.plain_attributes else None
+        first = details[0]
+        if field_def.args or first.node.arguments:
+            try:
+                plan.args = get_argument_values(
+                    field_def,
+                    first.node,
+                    self.variable_values,
+                    first.fragment_variable_values,
+                    self.hide_suggestions,
+                )
+            except GraphQLError as error:
+                plan.args_error = error
+        plan.completion = self.completion(field_def.type, details)
+        base = plan.completion.inner if plan.completion.kind == NON_NULL else plan.completion
+        plan.leafy = base is not None and base.kind == LEAF
+        return plan
+
+    @staticmethod
+    def attribute_of(field_def: GraphQLField) -> str | None:
+        """The attribute a Strawberry field without a resolver of its own reads, if any."""
+        resolve = field_def.resolve
+        if resolve is None or not getattr(resolve, "_is_default", False):
+            return None
+        definition = (field_def.extensions or {}).get("strawberry-definition")
+        if definition is None or getattr(definition, "default_resolver", None) is not getattr:
+            return None
+        name = getattr(definition, "python_name", None)
+        return name if isinstance(name, str) and name.isidentifier() else None
+
+    def completion(self, gql_type: GraphQLOutputType, details: list[FieldDetails]) -> Completion:
+        completion = Completion(gql_type)
+        if is_non_null_type(gql_type):
+            assert isinstance(gql_type, GraphQLNonNull)
+            completion.kind = NON_NULL
+            completion.inner = self.completion(gql_type.of_type, details)
+        elif is_list_type(gql_type):
+            assert isinstance(gql_type, GraphQLList)
+            completion.kind = LIST
+            completion.inner = self.completion(gql_type.of_type, details)
+        elif is_leaf_type(gql_type):
+            completion.kind = LEAF
+            completion.leaf_type = gql_type  # type: ignore[assignment]
+            completion.leaf = fast_leaf(gql_type)  # type: ignore[arg-type]
+        elif is_object_type(gql_type):
+            assert isinstance(gql_type, GraphQLObjectType)
+            completion.kind = OBJECT
+            grouped, defers, _ = collect_subfields(
+                self.schema,
+                self.fragments,
+                self.variable_values,
+                self.operation,
+                gql_type,
+                details,
+                self.hide_suggestions,
+            )
+            if defers:
+                raise Unsupported("@defer")
+            completion.object_plan = self.object_plan(gql_type, grouped)
+        else:
+            raise Unsupported("abstract types")
+        return completion
+
+
+def _row_of(plan: ObjectPlan) -> Row | None:
+    """The generated row of an object whose fields are all attribute leaves, else None."""
+    row_fields: list[RowField] = []
+    for field in plan.fields:
+        if field.typename is not None:
+            row_fields.append(RowField(field.key, None, None, True, field.typename))
+            continue
+        completion = field.completion
+        if field.attribute is None or completion is None or field.args_error is not None:
+            return None
+        non_null = completion.kind == NON_NULL
+        leaf = completion.inner if non_null else completion
+        if leaf is None or leaf.kind != LEAF or leaf.leaf_type is None:
+            return None
+        row_fields.append(RowField(field.key, field.attribute, leaf.leaf_type, non_null))
+    return build_row(plan.gql_type.name, row_fields)
