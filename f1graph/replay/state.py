@@ -19,6 +19,8 @@ from f1graph.openf1.records import Interval, Lap, Position, Stint
 from f1graph.replay.events import Snapshot, TrackOutline, Tyres
 from f1graph.times import epoch_ms
 
+MAX_SNAPSHOTS = 256  # snapshots kept per session (a few KB each)
+
 
 @dataclass(frozen=True, slots=True)
 class StintSpan:
@@ -41,6 +43,8 @@ class SessionState:
     _position_ms: list[int] = field(init=False)
     _interval_ms: list[int] = field(init=False)
     _lap_starts_ms: list[tuple[int, int]] = field(init=False)
+    _lap_ends_by_driver: dict[int, list[tuple[int, datetime]]] = field(init=False)
+    _snapshots: dict[tuple[datetime, int], Snapshot] = field(init=False)
 
     def __post_init__(self) -> None:
         self._position_ms = [epoch_ms(p.date) for p in self.positions]
@@ -50,6 +54,11 @@ class SessionState:
             for lap in self.laps
             if lap.date_start is not None
         )
+        by_driver: defaultdict[int, list[tuple[int, datetime]]] = defaultdict(list)
+        for (driver, lap_number), end in self.lap_ends.items():
+            by_driver[driver].append((lap_number, end))
+        self._lap_ends_by_driver = dict(by_driver)
+        self._snapshots = {}
 
     @classmethod
     def build(
@@ -92,9 +101,8 @@ class SessionState:
             if age is not None and current.lap_start is not None:
                 age += sum(
                     1
-                    for (d, n), end in self.lap_ends.items()
-                    if d == driver
-                    and n >= current.lap_start
+                    for n, end in self._lap_ends_by_driver.get(driver, ())
+                    if n >= current.lap_start
                     and (current.lap_end is None or n <= current.lap_end)
                     and end <= at
                 )
@@ -109,7 +117,17 @@ class SessionState:
         return max(n for _, n in self._lap_starts_ms[:i])
 
     def snapshot(self, at: datetime, track: TrackOutline | None = None) -> Snapshot:
-        """Running order (``standings`` over the rows up to ``at``), tyres, status, lap."""
+        """Running order (``standings`` over the rows up to ``at``), tyres, status, lap; made
+        once per instant (subscribers starting together share their first snapshot)."""
+        key = (at, id(track))
+        made = self._snapshots.get(key)
+        if made is None:
+            if len(self._snapshots) >= MAX_SNAPSHOTS:
+                self._snapshots.clear()
+            made = self._snapshots[key] = self._snapshot(at, track)
+        return made
+
+    def _snapshot(self, at: datetime, track: TrackOutline | None) -> Snapshot:
         t = epoch_ms(at)
         positions = self.positions[: bisect.bisect_right(self._position_ms, t)]
         intervals = self.intervals[: bisect.bisect_right(self._interval_ms, t)]

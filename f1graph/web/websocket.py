@@ -8,10 +8,14 @@ a ``Blob``) cannot read those.
 from __future__ import annotations
 
 from f1graph.web.graphql_view import GraphQLView
+from f1graph.web.replay_stream import FanOutTransportWSHandler
 
 
 class SubscriptionView(GraphQLView):
-    """Subscriptions over graphql-transport-ws and graphql-ws, one text frame per message."""
+    """Subscriptions over graphql-transport-ws and graphql-ws, one text frame per message;
+    replay subscriptions over graphql-transport-ws are fanned out (:mod:`.replay_stream`)."""
+
+    graphql_transport_ws_handler_class = FanOutTransportWSHandler
 
     def encode_json(self, data: object) -> str:  # type: ignore[override]  # str: text frames
         return super().encode_json(data).decode()
