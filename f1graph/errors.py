@@ -16,7 +16,9 @@ GraphQL puts in ``extensions.code`` and the REST shim puts in its error envelope
         ├── UpstreamRateLimitedError  (429 / "Rate exceeded" after retries)
         ├── UpstreamLiveSessionError  (401: OpenF1 locks data while a session is live)
         ├── UpstreamBadResponseError  (an answer that is not the JSON OpenF1 promises)
-        └── CircuitOpenError          (the breaker is open; no call was made)
+        ├── CircuitOpenError          (the breaker is open; no call was made)
+        └── SessionLoadingError       SESSION_LOADING 503  (over the request's or client's
+                                      OpenF1 budget: loading in the background, retry later)
 
 "No rows" is never an error: it is an empty list.
 """
@@ -107,3 +109,14 @@ class UpstreamBadResponseError(UpstreamError):
 
 class CircuitOpenError(UpstreamError):
     """The circuit breaker is open after repeated failures; OpenF1 was not called."""
+
+
+class SessionLoadingError(UpstreamError):
+    """The answer needs more OpenF1 requests than this request (or its client) may make now;
+    the data is being loaded in the background. Retry after ``retry_after_s``."""
+
+    code = "SESSION_LOADING"
+
+    def __init__(self, message: str, retry_after_s: float = 10.0) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

@@ -86,12 +86,31 @@ class Settings:
     max_cost: int = 1_000_000
     client_cost_per_minute: int = 5_000_000
     max_upstream_requests: int = 2_000
+    # the OpenF1 budget of a request and of a client (None: derived from the rate budget)
+    upstream_per_request: int | None = None
+    client_upstream_per_minute: int | None = None
     # operating the service (web/graphiql.py, observe/)
     graphiql_dir: Path | None = None  # GraphiQL's npm assets; None: the checkout's graphiql/
     log_format: str = "text"  # or json: one object a line
     log_level: str = "INFO"
     slow_query_s: float = 1.0  # requests slower than this are logged as slow_request events
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call /graphql and /api/v1
+
+    @property
+    def request_upstream_share(self) -> int:
+        """OpenF1 requests one request may make itself: ``F1GRAPH_UPSTREAM_PER_REQUEST``, else
+        half of what the rate budget serves in 10 s (15 with OpenF1's free 3/s and 30/min)."""
+        if self.upstream_per_request is not None:
+            return self.upstream_per_request
+        return max(1, min(self.rate_per_second * 10, self.rate_per_minute) // 2)
+
+    @property
+    def client_upstream_share(self) -> int:
+        """OpenF1 requests one client may cause in any minute (0: no limit):
+        ``F1GRAPH_CLIENT_UPSTREAM_PER_MINUTE``, else half the rate budget's minute."""
+        if self.client_upstream_per_minute is not None:
+            return self.client_upstream_per_minute
+        return max(1, self.rate_per_minute // 2)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -158,6 +177,12 @@ class Settings:
             ),
             max_upstream_requests=read(
                 "MAX_UPSTREAM_REQUESTS", _positive_int, d.max_upstream_requests
+            ),
+            upstream_per_request=read(
+                "UPSTREAM_PER_REQUEST", _positive_int, d.upstream_per_request
+            ),
+            client_upstream_per_minute=read(
+                "CLIENT_UPSTREAM_PER_MINUTE", _non_negative_int, d.client_upstream_per_minute
             ),
             graphiql_dir=read("GRAPHIQL_DIR", _directory, d.graphiql_dir),
             log_format=read("LOG_FORMAT", _log_format, d.log_format),

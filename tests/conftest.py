@@ -20,13 +20,13 @@ def data_dir() -> Path:
 
 @pytest.fixture
 def fake() -> FakeOpenF1:
-    """A fake OpenF1 of the test's own (fresh counts and faults), over the recorded data."""
+    """A fake OpenF1 over the recorded data (fresh counts and faults for each test)."""
     return make_fake_openf1(DATA_DIR)
 
 
 @pytest.fixture
 def fake_url(fake: FakeOpenF1) -> Iterator[str]:
-    """The fake OpenF1 served over real HTTP."""
+    """The fake OpenF1 served over HTTP on 127.0.0.1."""
     with serve_in_thread(fake) as url:
         yield url
 

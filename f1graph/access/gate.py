@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from fnmatch import fnmatchcase
 
 from limits import RateLimitItemPerMinute
@@ -31,6 +32,8 @@ class Gate:
         self._item = RateLimitItemPerMinute(rate) if rate > 0 else None
         cost = settings.client_cost_per_minute
         self._cost_item = RateLimitItemPerMinute(cost) if cost > 0 else None
+        upstream = settings.client_upstream_share
+        self._upstream_item = RateLimitItemPerMinute(upstream) if upstream > 0 else None
         self._redis_url = settings.redis_url
         self._limiter: MovingWindowRateLimiter | None = None
 
@@ -83,6 +86,19 @@ class Gate:
                 f"{stats.remaining:,} are left now.",
                 retry_after_s=max(stats.reset_time - time.time(), 1.0),
             )
+
+    def upstream_charger(self, identity: Identity) -> Callable[[], Awaitable[bool]] | None:
+        """A function counting one OpenF1 request against the client's share of the budget
+        (``F1GRAPH_CLIENT_UPSTREAM_PER_MINUTE``), False when it has none left; None: no limit."""
+        item = self._upstream_item
+        if item is None:
+            return None
+        client = f"upstream:{identity.client}"
+
+        async def charge() -> bool:
+            return bool(await self._rate_limiter().hit(item, client))
+
+        return charge
 
     async def admit(self, identity: Identity, path: str) -> None:
         """Both checks, key first: a refused key is not counted against anyone's rate."""

@@ -6,20 +6,21 @@ OpenF1 gives ``interval`` (to the car ahead) and ``gap_to_leader`` in seconds, a
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, TypeVar
+from typing import Final
 
-from f1graph.openf1.records import Interval, Position
+from f1graph.analysis.running_order import RunningOrder
+from f1graph.openf1.records import Interval
 
 WITHIN_S: Final = 1.0
 """Close enough to the car ahead to count as "within one second" (the DRS/overtake window)."""
 
-_Row = TypeVar("_Row", Interval, Position)
 _LAPS = re.compile(r"^\+?\s*(\d+)\s*LAPS?$", re.IGNORECASE)
 
 
@@ -83,40 +84,68 @@ class Standing:
     interval_date: datetime | None
 
 
-def _latest_by_driver(rows: Sequence[_Row], at: datetime) -> dict[int, _Row]:
-    latest: dict[int, _Row] = {}
-    for row in rows:
-        if row.date <= at:
-            held = latest.get(row.driver_number)
-            if held is None or row.date >= held.date:
-                latest[row.driver_number] = row
-    return latest
+@dataclass(frozen=True, slots=True, eq=False)
+class LatestRows:
+    """Interval rows per car in time order, to find each car's latest at an instant quickly."""
+
+    by_driver: dict[int, tuple[list[datetime], list[Interval]]]
+
+    @classmethod
+    def of(cls, rows: Sequence[Interval]) -> LatestRows:
+        grouped: defaultdict[int, list[Interval]] = defaultdict(list)
+        for row in sorted(rows, key=lambda r: r.date):
+            grouped[row.driver_number].append(row)
+        return cls({d: ([r.date for r in rs], rs) for d, rs in grouped.items()})
+
+    def at(self, instant: datetime) -> dict[int, Interval]:
+        """Each car's latest row at or before ``instant`` (the last filed, on a tie)."""
+        out: dict[int, Interval] = {}
+        for driver, (dates, rows) in self.by_driver.items():
+            i = bisect.bisect_right(dates, instant)
+            if i:
+                out[driver] = rows[i - 1]
+        return out
 
 
 def standings(
-    positions: Sequence[Position], intervals: Sequence[Interval], at: datetime
+    running: RunningOrder, intervals: Sequence[Interval] | LatestRows, at: datetime
 ) -> list[Standing]:
-    """The running order at ``at``: each driver's latest position and interval row at or before
-    it, by position (drivers known only from intervals follow, by gap to the leader)."""
-    pos = _latest_by_driver(positions, at)
-    gaps = _latest_by_driver(intervals, at)
+    """The running order at ``at`` (:mod:`f1graph.analysis.running_order`: the position feed,
+    completed from the laps where it is silent), each car with its latest interval row at or
+    before ``at``; cars known only from intervals follow, by gap to the leader."""
+    latest = intervals if isinstance(intervals, LatestRows) else LatestRows.of(intervals)
+    gaps = latest.at(at)
+    placed = running.at(at)
     rows = [
         Standing(
-            position=pos[d].position if d in pos else None,
-            driver_number=d,
-            interval=parse_gap(gaps[d].interval) if d in gaps else None,
-            gap_to_leader=parse_gap(gaps[d].gap_to_leader) if d in gaps else None,
-            position_date=pos[d].date if d in pos else None,
-            interval_date=gaps[d].date if d in gaps else None,
+            position=p.position,
+            driver_number=p.driver_number,
+            interval=parse_gap(gaps[p.driver_number].interval) if p.driver_number in gaps else None,
+            gap_to_leader=parse_gap(gaps[p.driver_number].gap_to_leader)
+            if p.driver_number in gaps
+            else None,
+            position_date=p.date,
+            interval_date=gaps[p.driver_number].date if p.driver_number in gaps else None,
         )
-        for d in pos.keys() | gaps.keys()
+        for p in placed
     ]
-
-    def key(s: Standing) -> tuple[int, int, tuple[int, float], int]:
-        gap = s.gap_to_leader.sort_key if s.gap_to_leader else (3, 0.0)
-        return (s.position is None, s.position or 0, gap, s.driver_number)
-
-    return sorted(rows, key=key)
+    known = {p.driver_number for p in placed}
+    extra = [
+        Standing(
+            position=None,
+            driver_number=d,
+            interval=parse_gap(g.interval),
+            gap_to_leader=parse_gap(g.gap_to_leader),
+            position_date=None,
+            interval_date=g.date,
+        )
+        for d, g in gaps.items()
+        if d not in known
+    ]
+    extra.sort(
+        key=lambda s: (s.gap_to_leader.sort_key if s.gap_to_leader else (3, 0.0), s.driver_number)
+    )
+    return rows + extra
 
 
 @dataclass(frozen=True, slots=True)

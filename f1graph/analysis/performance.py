@@ -5,12 +5,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from f1graph.analysis.clean import LapContext
 from f1graph.analysis.laps import best_sector, completed_laps, fastest_lap
-from f1graph.analysis.positions import start_positions
-from f1graph.openf1.records import Lap, Position, SessionResult, StartingGrid
+from f1graph.analysis.running_order import RunningOrder
+from f1graph.openf1.records import Lap, SessionResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,26 +48,22 @@ def _top_speed(laps: Sequence[Lap]) -> int | None:
 
 def driver_performance(
     context: LapContext,
-    positions: Sequence[Position] = (),
+    running: RunningOrder,
     session_result: Sequence[SessionResult] = (),
-    starting_grid: Sequence[StartingGrid] = (),
     pits_known: bool = True,
 ) -> list[DriverPerformance]:
     """Per driver: laps completed (``session_result.number_of_laps`` when known, else
     :func:`laps_completed`), fastest lap, mean of clean laps, best sectors, top speed (max of
     the i1, i2 and speed-trap speeds), pit rows (None when ``pits_known`` is false: the
-    session's pit data is missing, so the count is unknown, not zero), start (grid slot, else
-    first position row),
-    finish (classified position, else last position row), places gained = start - finish, and
-    ``dnf``/``dns``/``dsq`` from ``session_result`` only (None when it has no row: a lap without
-    a duration is not a retirement). Ordered by finish, drivers without one last."""
+    session's pit data is missing, so the count is unknown, not zero), start and finish from
+    the running order (:mod:`f1graph.analysis.running_order`: the grid, else position rows
+    before the start, else None; the classified position, else (unless it did not start) the
+    place after the last row and lap), places gained = start - finish, and
+    ``dnf``/``dns``/``dsq`` from ``session_result`` only (None when it has no row: a lap
+    without a duration is not a retirement). Ordered by finish, drivers without one last."""
     results = {r.driver_number: r for r in session_result}
-    starts = start_positions(positions, starting_grid)
-    last_position: dict[int, tuple[datetime, int]] = {}
-    for row in positions:
-        held = last_position.get(row.driver_number)
-        if held is None or row.date >= held[0]:
-            last_position[row.driver_number] = (row.date, row.position)
+    starts = running.starts
+    last_position = running.finish
     drivers = (
         set(context.drivers)
         | results.keys()
@@ -85,10 +80,10 @@ def driver_performance(
             lap.lap_duration for lap in context.clean_laps(driver) if lap.lap_duration is not None
         ]
         sectors = [best_sector(laps, s) for s in (1, 2, 3)]
-        start = starts[driver][0] if driver in starts else None
+        start = starts.get(driver)
         finish = result.position if result is not None else None
-        if finish is None and driver in last_position:
-            finish = last_position[driver][1]
+        if finish is None and not (result is not None and result.dns):
+            finish = last_position.get(driver)
         completed = result.number_of_laps if result is not None else None
         out.append(
             DriverPerformance(

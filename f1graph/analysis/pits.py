@@ -12,7 +12,7 @@ from f1graph.openf1.records import Driver, Pit
 
 
 @dataclass(frozen=True, slots=True)
-class PitStop:
+class PitStopSummary:
     """One pit-lane visit: lane time (pit entry to exit) and stationary time [s] where known."""
 
     date: datetime
@@ -38,9 +38,9 @@ class TeamPitStops:
 class PitStopAnalysis:
     """Every stop in time order, the fastest by lane time, and per-team figures."""
 
-    stops: list[PitStop]
-    fastest: PitStop | None
-    fastest_stationary: PitStop | None
+    stops: list[PitStopSummary]
+    fastest: PitStopSummary | None
+    fastest_stationary: PitStopSummary | None
     teams: list[TeamPitStops]
 
 
@@ -56,7 +56,7 @@ def pit_stop_analysis(pits: Sequence[Pit], drivers: Sequence[Driver] = ()) -> Pi
     best mean first."""
     known = {d.driver_number: d for d in drivers}
     stops = [
-        PitStop(
+        PitStopSummary(
             date=p.date,
             driver_number=p.driver_number,
             name_acronym=known[p.driver_number].name_acronym if p.driver_number in known else None,

@@ -102,7 +102,7 @@ def previous_stint(stint: Stint, stints: Sequence[Stint]) -> Stint | None:
 
 
 @dataclass(frozen=True, slots=True)
-class StintSummary:
+class StrategyStint:
     """One stint of a strategy: compound and lap range."""
 
     stint_number: int
@@ -118,7 +118,7 @@ class DriverStrategy:
     """A driver's stints in order, the stops between them, and a label such as ``M-H-H``."""
 
     driver_number: int
-    stints: list[StintSummary]
+    stints: list[StrategyStint]
     stops: int
     red_flag_changes: int | None
     label: str
@@ -172,7 +172,7 @@ def tyre_strategies(
     for driver in sorted(grouped):
         ordered = sorted(grouped[driver], key=lambda s: s.stint_number)
         summaries = [
-            StintSummary(
+            StrategyStint(
                 s.stint_number,
                 s.compound,
                 s.lap_start,

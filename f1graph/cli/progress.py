@@ -1,5 +1,5 @@
-"""Progress bars for the command line, one per dataset: redrawn in place on a terminal, one
-line per finished dataset otherwise (logs, CI, tests)."""
+"""Progress bars for the command line, one per dataset: redrawn in place on a terminal; without
+one (logs, CI, tests), a line per finished dataset and per step of a long one."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ class _Bar:
     total: int = 1
     note: str = ""
     printed: bool = False
+    shown: int = 0  # the last step written without a terminal
 
 
 class Bars:
@@ -60,4 +61,7 @@ class Bars:
         for name, bar in self._bars.items():
             if bar.done >= bar.total and not bar.printed:
                 bar.printed = True
+                self.stream.write(self._line(name, bar) + "\n")
+            elif bar.total > 1 and 0 < bar.done < bar.total and bar.done != bar.shown:
+                bar.shown = bar.done  # a long step (telemetry windows): each step on a line
                 self.stream.write(self._line(name, bar) + "\n")

@@ -95,6 +95,33 @@ def from_error(error: F1GraphError, path: str) -> Response:
     return failure(error.status, message, path, headers)
 
 
+def too_large(message: str, path: str) -> Response:
+    """413 for a body past ``F1GRAPH_MAX_BODY_BYTES``, coded ``BAD_REQUEST``."""
+    body = {
+        "statusCode": 413,
+        "error": "BAD_REQUEST",
+        "message": message,
+        "path": path,
+        "timestamp": now_iso(),
+    }
+    return _json(body, 413)
+
+
+def loading(message: str, path: str, retry_after_s: float, progress: object) -> Response:
+    """503 ``SESSION_LOADING`` with ``Retry-After``: the data is being loaded in the
+    background (``loading``: how far each load got)."""
+    body = {
+        "statusCode": 503,
+        "error": "SESSION_LOADING",
+        "message": message,
+        "path": path,
+        "timestamp": now_iso(),
+        "retryAfter": round(retry_after_s),
+        "loading": progress,
+    }
+    return _json(body, 503, {"Retry-After": str(max(1, round(retry_after_s)))})
+
+
 def from_code(code: str | None, message: str, path: str) -> Response:
     """The error envelope for a GraphQL error's ``extensions.code``."""
     status = STATUS_BY_CODE.get(code or "", 500)

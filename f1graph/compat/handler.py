@@ -13,7 +13,7 @@ from f1graph.access.scope import gate_of
 from f1graph.compat import envelope
 from f1graph.compat.operations import Operation, invalid_operations, operations
 from f1graph.compat.table import LegacyRoute
-from f1graph.errors import F1GraphError, UpstreamError
+from f1graph.errors import F1GraphError, SessionLoadingError, UpstreamError
 from f1graph.responses import Call, Produced, Responses, operation_of, request_key, rights_of
 from f1graph.runtime import Context
 from f1graph.schema import schema
@@ -55,9 +55,17 @@ async def answer(route: LegacyRoute, op: Operation, request: Request) -> Respons
             )
             if result.errors:
                 first = result.errors[0]
-                code: Any = (first.extensions or {}).get("code")
-                failed = envelope.from_code(code, first.message, path)
-                return Produced(failed.status_code, bytes(failed.body), False)
+                extensions = first.extensions or {}
+                code: Any = extensions.get("code")
+                if code == SessionLoadingError.code:
+                    retry_after = float(extensions.get("retryAfter") or 10)
+                    failed = envelope.loading(
+                        first.message, path, retry_after, extensions.get("loading")
+                    )
+                else:
+                    failed = envelope.from_code(code, first.message, path)
+                headers = {k: v for k, v in failed.headers.items() if k == "retry-after"}
+                return Produced(failed.status_code, bytes(failed.body), False, headers)
             session_key = values.get(route.session_param) if route.session_param else None
             data = route.pick(result.data)
             stale = context.loaders.stale

@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from f1graph.analysis import incidents, intervals, laps, performance, pits, positions, stints
+from f1graph.analysis import (
+    incidents,
+    intervals,
+    laps,
+    performance,
+    pits,
+    positions,
+    running_order,
+    stints,
+)
 from f1graph.analysis import race_control as rc
 from f1graph.analysis.clean import LapContext, LapExclusion
 from f1graph.analysis.track_status import TrackStatus
@@ -118,15 +127,38 @@ LAP_ANALYSIS = Analysis(
 GAP_ANALYSIS = Analysis(
     "gap_analysis", lambda i: intervals.gap_analysis(i.rows(INTERVALS)), reads=(INTERVALS,)
 )
+
+
+def _running_order(i: Inputs) -> running_order.RunningOrder:
+    sessions = i.rows(SESSIONS)
+    session = sessions[0] if sessions else None
+    return running_order.RunningOrder.build(
+        i.rows(LAPS),
+        i.rows(POSITION),
+        i.start_grid,
+        None if session is None else session.date_start,
+        is_race=session is not None and session.session_type == "Race",
+    )
+
+
+RUNNING_ORDER = Analysis(
+    "running_order", _running_order, reads=(LAPS, POSITION, SESSIONS, START_GRID)
+)
+"""The one running order (:mod:`f1graph.analysis.running_order`): standings at any instant,
+position changes, finishing positions and race progress all read it."""
+LATEST_INTERVALS = Analysis(
+    "latest_intervals",
+    lambda i: intervals.LatestRows.of(i.rows(INTERVALS)),
+    reads=(INTERVALS,),
+)
+"""Interval rows per car in time order, for the standings at an instant."""
 POSITION_CHANGES = Analysis(
     "position_changes",
-    lambda i: positions.position_changes(i.rows(POSITION), i.start_grid),
-    reads=(POSITION, START_GRID),
+    lambda i: positions.position_changes(i.get(RUNNING_ORDER)),
+    uses=(RUNNING_ORDER,),
 )
 RACE_PROGRESS = Analysis(
-    "race_progress",
-    lambda i: positions.race_progress(i.rows(LAPS), i.rows(POSITION)),
-    reads=(LAPS, POSITION),
+    "race_progress", lambda i: i.get(RUNNING_ORDER).progress(), uses=(RUNNING_ORDER,)
 )
 SAFETY_CAR_PERIODS = Analysis(
     "safety_car_periods",
@@ -190,13 +222,12 @@ PERFORMANCE = Analysis(
     "performance",
     lambda i: performance.driver_performance(
         i.get(LAP_CONTEXT),
-        i.rows(POSITION),
+        i.get(RUNNING_ORDER),
         i.rows(SESSION_RESULT),
-        i.start_grid,
         pits_known=i.known(PIT) is not None,
     ),
-    reads=(POSITION, SESSION_RESULT, START_GRID, PIT, SESSIONS),
-    uses=(LAP_CONTEXT,),
+    reads=(SESSION_RESULT, PIT, SESSIONS),
+    uses=(LAP_CONTEXT, RUNNING_ORDER),
 )
 DRIVERS_BY_NUMBER = Analysis(
     "drivers_by_number",

@@ -257,10 +257,17 @@ class Datasets:
 
     async def drop_session(self, session_key: int) -> int:
         """Forget every cached entry of a session, here and in the cache; return the count."""
-        prefix = keys.session_prefix(session_key)
-        for key in [k for k in self._parsed if k.startswith(prefix)]:
-            self._parsed.pop(key, None)
+        self.forget_session(session_key)
         return await self.cache.drop_session(session_key)
+
+    def forget_session(self, session_key: int) -> int:
+        """Forget the session's datasets parsed in this process only (another process dropped
+        the cache's entries); return how many there were."""
+        prefix = keys.session_prefix(session_key)
+        doomed = [k for k in self._parsed if k.startswith(prefix)]
+        for key in doomed:
+            self._parsed.pop(key, None)
+        return len(doomed)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -363,7 +370,7 @@ class Datasets:
         self, endpoint: str, session_key: int, rows: list[Any]
     ) -> datetime | None:
         if endpoint == "sessions":
-            return rows[0].date_end if rows else None  # type: ignore[no-any-return]
+            return rows[0].date_end if rows else None
         try:
             return await self.session_end(session_key)
         except UpstreamError:

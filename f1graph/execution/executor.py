@@ -102,7 +102,7 @@ class PlanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if self.is_awaitable(data):
 
             async def await_result() -> Outcome:
-                return self.build_response(await data)  # type: ignore[misc]
+                return self.build_response(await data)
 
             return await_result()
         return self.build_response(data)  # type: ignore[arg-type]

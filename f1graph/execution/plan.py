@@ -218,8 +218,8 @@ class PlanBuilder:
             completion.inner = self.completion(gql_type.of_type, details)
         elif is_leaf_type(gql_type):
             completion.kind = LEAF
-            completion.leaf_type = gql_type  # type: ignore[assignment]
-            completion.leaf = fast_leaf(gql_type)  # type: ignore[arg-type]
+            completion.leaf_type = gql_type
+            completion.leaf = fast_leaf(gql_type)
         elif is_object_type(gql_type):
             assert isinstance(gql_type, GraphQLObjectType)
             completion.kind = OBJECT

@@ -16,9 +16,10 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from f1graph.errors import F1GraphError
+from f1graph.errors import F1GraphError, SessionLoadingError
 from f1graph.limits.checks import LimitError, check, tokens_message
 from f1graph.limits.cost import Cost, estimate
+from f1graph.openf1.allowance import ALLOWANCE, Allowance, SpendingSource
 from f1graph.settings import Settings
 
 log = logging.getLogger("f1graph.limits")
@@ -160,6 +161,8 @@ class QueryLimits(SchemaExtension):
                 ctx.result = _refusal(error)
                 yield
                 return
+        allowance = self._allowance(settings)
+        token = ALLOWANCE.set(allowance) if allowance is not None else None
         log.info(
             "cost %s fields=%d upstream=%d depth=%d introspection=%s client=%s checked_ms=%.2f",
             ctx.operation_name or "-",
@@ -170,7 +173,59 @@ class QueryLimits(SchemaExtension):
             getattr(identity, "client", "-"),
             (time.perf_counter() - started) * 1000,
         )
-        yield
+        try:
+            yield
+        finally:
+            if token is not None:
+                ALLOWANCE.reset(token)
+        if allowance is not None and allowance.refused:
+            self._say_loading(allowance)
+
+    def _allowance(self, settings: Settings) -> Allowance | None:
+        """The request's OpenF1 allowance: queries over HTTP only (mutations are explicit
+        loads, bounded by the cost limits; a subscription's replay loads what it plays)."""
+        ctx = self.execution_context
+        services = getattr(ctx.context, "services", None)
+        if not isinstance(getattr(services, "source", None), SpendingSource):
+            return None
+        if ctx.operation_type is not OperationType.QUERY:
+            return None
+        identity = getattr(ctx.context, "identity", None)
+        gate = getattr(services, "gate", None)
+        charge = gate.upstream_charger(identity) if gate and identity else None
+        return Allowance(left=settings.request_upstream_share, charge=charge)
+
+    def _say_loading(self, allowance: Allowance) -> None:
+        """Start the background loads of what was refused; tell the client how far they are."""
+        ctx = self.execution_context
+        loads_of = getattr(getattr(ctx.context, "services", None), "loads", None)
+        result = ctx.result
+        if loads_of is None or result is None or not result.errors:
+            return
+        loads = loads_of.start(allowance.refused)
+        retry_after_s = loads_of.retry_after_s(loads)
+        progress = [load.progress() for load in loads]
+        errors = []
+        for error in result.errors:
+            original = error.original_error
+            if isinstance(original, SessionLoadingError):
+                original.retry_after_s = retry_after_s
+                error = GraphQLError(
+                    error.message,
+                    nodes=error.nodes,
+                    source=error.source,
+                    positions=error.positions,
+                    path=error.path,
+                    original_error=original,
+                    extensions={
+                        "code": original.code,
+                        "retryAfter": round(retry_after_s),
+                        "loading": progress,
+                    },
+                )
+            errors.append(error)
+        result.errors = errors
+        log.info("loading in the background: %s", progress)
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self.cost.as_extension()} if self.cost is not None else {}

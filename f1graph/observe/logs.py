@@ -61,9 +61,12 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()  # uvicorn's own config would print twice
         logging.getLogger(name).propagate = True
+    access = logging.getLogger("uvicorn.access")  # f1graph logs its own `request` line
+    access.handlers.clear()
+    access.propagate = False
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # upstream requests have own events
 
@@ -71,7 +74,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever ``sys.stderr`` is at the time (test runners swap it per test)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 

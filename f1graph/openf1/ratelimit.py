@@ -19,7 +19,7 @@ from f1graph.observe import metrics
 from f1graph.openf1.redis_guard import RedisGuard
 
 
-class FailoverLimiter(MovingWindowRateLimiter):  # type: ignore[misc]
+class FailoverLimiter(MovingWindowRateLimiter):
     """A moving window in Redis, counted in this process's memory while Redis fails."""
 
     def __init__(self, shared: MovingWindowRateLimiter, guard: RedisGuard) -> None:
@@ -28,13 +28,13 @@ class FailoverLimiter(MovingWindowRateLimiter):  # type: ignore[misc]
         self.guard = guard
 
     async def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
-        return await self.guard.call(  # type: ignore[no-any-return]
+        return await self.guard.call(
             lambda: self.shared.hit(item, *identifiers, cost=cost),
             lambda: super(FailoverLimiter, self).hit(item, *identifiers, cost=cost),
         )
 
     async def test(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
-        return await self.guard.call(  # type: ignore[no-any-return]
+        return await self.guard.call(
             lambda: self.shared.test(item, *identifiers, cost=cost),
             lambda: super(FailoverLimiter, self).test(item, *identifiers, cost=cost),
         )
@@ -68,8 +68,14 @@ def moving_window(redis_url: str | None, key_prefix: str) -> MovingWindowRateLim
 class RateBudget:
     """Waits, when needed, so calls stay within ``per_second`` and ``per_minute``."""
 
-    def __init__(self, per_second: int, per_minute: int, redis_url: str | None = None) -> None:
-        self._limiter = moving_window(redis_url, "f1graph:v1:rate")
+    def __init__(
+        self,
+        per_second: int,
+        per_minute: int,
+        redis_url: str | None = None,
+        key_prefix: str = "f1graph:v1:rate",
+    ) -> None:
+        self._limiter = moving_window(redis_url, key_prefix)
         self._items = (RateLimitItemPerSecond(per_second), RateLimitItemPerMinute(per_minute))
         self.waited_s = 0.0  # total time callers spent waiting for the budget
         self.acquired = 0

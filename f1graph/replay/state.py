@@ -1,7 +1,8 @@
 """The state of a session at an instant: tyres, the leader's lap, the snapshot a replay opens with.
 
-The running order is :func:`f1graph.analysis.intervals.standings` itself, so a replay's
-snapshot and ``Session.standings(at:)`` cannot disagree.
+The running order is :func:`f1graph.analysis.intervals.standings` over the session's
+:class:`~f1graph.analysis.running_order.RunningOrder` itself, so a replay's snapshot and
+``Session.standings(at:)`` cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from f1graph.analysis.intervals import standings
-from f1graph.analysis.positions import lap_end_times
+from f1graph.analysis.running_order import RunningOrder, lap_end_times
 from f1graph.analysis.track_status import TrackTimeline
 from f1graph.openf1.records import Interval, Lap, Position, Stint
 from f1graph.replay.events import Snapshot, TrackOutline, Tyres
@@ -40,14 +41,13 @@ class SessionState:
     stints: dict[int, list[StintSpan]]
     lap_ends: dict[tuple[int, int], datetime]
     track: TrackTimeline
-    _position_ms: list[int] = field(init=False)
+    running: RunningOrder
     _interval_ms: list[int] = field(init=False)
     _lap_starts_ms: list[tuple[int, int]] = field(init=False)
     _lap_ends_by_driver: dict[int, list[tuple[int, datetime]]] = field(init=False)
     _snapshots: dict[tuple[datetime, int], Snapshot] = field(init=False)
 
     def __post_init__(self) -> None:
-        self._position_ms = [epoch_ms(p.date) for p in self.positions]
         self._interval_ms = [epoch_ms(i.date) for i in self.intervals]
         self._lap_starts_ms = sorted(
             (epoch_ms(lap.date_start), lap.lap_number)
@@ -68,8 +68,10 @@ class SessionState:
         laps: Sequence[Lap],
         stints: Sequence[Stint],
         track: TrackTimeline,
+        running: RunningOrder | None = None,
     ) -> SessionState:
-        """Order the rows by time (stable: rows of one instant keep OpenF1's order)."""
+        """Order the rows by time (stable: rows of one instant keep OpenF1's order); the
+        running order is built from the laps and positions unless given."""
         starts = {
             (lap.driver_number, lap.lap_number): lap.date_start
             for lap in laps
@@ -88,6 +90,7 @@ class SessionState:
             stints=dict(spans),
             lap_ends=lap_end_times(laps),
             track=track,
+            running=running if running is not None else RunningOrder.build(laps, positions),
         )
 
     def tyres_at(self, at: datetime) -> list[Tyres]:
@@ -129,11 +132,10 @@ class SessionState:
 
     def _snapshot(self, at: datetime, track: TrackOutline | None) -> Snapshot:
         t = epoch_ms(at)
-        positions = self.positions[: bisect.bisect_right(self._position_ms, t)]
         intervals = self.intervals[: bisect.bisect_right(self._interval_ms, t)]
         return Snapshot(
             at=at,
-            order=standings(positions, intervals, at),
+            order=standings(self.running, intervals, at),
             tyres=self.tyres_at(at),
             track_status=self.track.at(at).value,
             lap_number=self.lap_number_at(at),

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from f1graph.analysis import stints
+from f1graph.analysis.running_order import RunningOrder
 from f1graph.analysis.track_status import TrackTimeline
 from f1graph.data import Datasets
 from f1graph.errors import NotFoundError
@@ -81,8 +82,11 @@ async def load_timeline(
     loaded = await asyncio.gather(*(datasets.get(ENDPOINTS[e], session_key) for e in _ENDPOINTS))
     rows: dict[str, list[Any]] = {e: d.rows for e, d in zip(_ENDPOINTS, loaded, strict=True)}
     track = TrackTimeline.build(rows["race_control"], rows["laps"], session.date_end)
+    running = RunningOrder.build(
+        rows["laps"], rows["position"], (), session.date_start, session.session_type == "Race"
+    )
     state = SessionState.build(
-        rows["position"], rows["intervals"], rows["laps"], rows["stints"], track
+        rows["position"], rows["intervals"], rows["laps"], rows["stints"], track, running
     )
 
     def dated(kind: EventKind, records: Sequence[Any]) -> list[Event]:

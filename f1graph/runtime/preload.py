@@ -14,9 +14,9 @@ from f1graph.data import DatasetLoad, Progress
 from f1graph.errors import F1GraphError, NotFoundError
 from f1graph.openf1 import ENDPOINTS, SESSION_DATASETS, SESSIONS
 from f1graph.runtime.services import Services
-from f1graph.telemetry.preload import preload_telemetry
+from f1graph.telemetry.preload import StepProgress, preload_telemetry
 
-__all__ = ["DatasetLoad", "PreloadReport", "Progress", "preload_session"]
+__all__ = ["DatasetLoad", "PreloadReport", "Progress", "StepProgress", "preload_session"]
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,13 @@ async def preload_session(
     *,
     telemetry: bool = False,
     progress: Progress | None = None,
+    steps: StepProgress | None = None,
 ) -> PreloadReport:
     """Load every dataset of the session (telemetry only when asked) into the cache.
 
     Raises :class:`NotFoundError` for an unknown session; a dataset that fails is reported
-    with its error rather than failing the whole preload.
+    with its error rather than failing the whole preload. ``progress`` hears each dataset when
+    loaded, ``steps`` each few telemetry windows.
     """
     started = time.monotonic()
     datasets = services.datasets
@@ -71,7 +73,7 @@ async def preload_session(
     loads = [DatasetLoad("sessions", len(session), session.nbytes, 0.0)]
     loads += await asyncio.gather(*(one(e) for e in SESSION_DATASETS))
     if telemetry:
-        loads += await preload_telemetry(services.telemetry, session_key, progress)
+        loads += await preload_telemetry(services.telemetry, session_key, progress, steps)
     return PreloadReport(
         session_key=session_key,
         datasets=loads,

@@ -169,8 +169,7 @@ class Mutation:
         self, info: Info, session_key: Annotated[int, arg("OpenF1 key of the session.")]
     ) -> EvictResult:
         require_admin(info.context.identity, "evictSession")
-        dropped = await info.context.services.datasets.drop_session(session_key)
-        info.context.services.telemetry.drop_session(session_key)  # windows held in process
+        dropped = await info.context.services.evict_session(session_key)  # and tells peers
         return EvictResult(session_key=session_key, entries_dropped=dropped)
 
     @strawberry.mutation(

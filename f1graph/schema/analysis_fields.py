@@ -12,26 +12,34 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
-from f1graph.analysis import intervals, laps, stints
+from f1graph.analysis import intervals, laps, running_order, stints
 from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
-from f1graph.data import SessionView
+from f1graph.data import Analysis, SessionView
 from f1graph.data import analyses as a
 from f1graph.openf1 import INTERVALS, PIT, POSITION, RACE_CONTROL, STINTS, Endpoint
 from f1graph.runtime import Info
 from f1graph.schema import lap_analysis_types as lt
 from f1graph.schema import race_analysis_types as rt
-from f1graph.schema.common import UNKNOWN, arg, as_graph, loaders, one_as_graph
+from f1graph.schema.common import UNKNOWN, arg, loaders
 from f1graph.schema.session_data import clean_lap_context, known_driver_rows, session_view
 from f1graph.times import utc
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
 
+T = TypeVar("T")
 LapRef = Annotated["Lap", strawberry.lazy("f1graph.schema.lap")]
+RUNNING = (
+    "one running order per session, built from the position feed and completed from the laps "
+    "where the feed is silent (a car with no position rows takes the place left free, in "
+    "lap-chart order); the start is the starting grid, else position rows dated before the "
+    "start, else null. Standings, position changes, finishing positions and race progress all "
+    "read it, so they agree."
+)
 CLEAN = (
     "A clean lap has a lap time, is not lap 1, not a pit-out or pit-in lap, was not run under "
     f"SC, VSC or red flag, and is within {CLEAN_LAP_THRESHOLD:.0%} of the driver's best lap."
@@ -69,8 +77,20 @@ async def _all_known(view: SessionView, *endpoints: Endpoint[Any]) -> bool:
 
 
 async def _performance(view: SessionView) -> list[Any]:
-    await asyncio.gather(view.known(PIT), view.known(RACE_CONTROL))
+    await asyncio.gather(view.known(PIT), view.known(RACE_CONTROL), view.known(POSITION))
     return await view.get(a.PERFORMANCE)
+
+
+async def _running_order(
+    info: Info, session_key: int, analysis: Analysis[T]
+) -> tuple[running_order.RunningOrder, T]:
+    """The session's one running order and an analysis read with it; when the position feed is
+    missing the order is completed from the laps, and the answer lists ``position``."""
+    view = session_view(info, session_key)
+    running, found, _ = await asyncio.gather(
+        view.get(a.RUNNING_ORDER), view.get(analysis), view.known(POSITION)
+    )
+    return running, found
 
 
 @strawberry.type
@@ -94,24 +114,20 @@ class SessionAnalysisFields:
     async def lap_statistics(self, info: Info) -> lt.LapStatistics:
         await clean_lap_context(info, self.session_key)
         found = await session_view(info, self.session_key).get(a.LAP_STATISTICS)
-        return one_as_graph(lt.LapStatistics, found)
+        return lt.LapStatistics.one(found)
 
     @strawberry.field(description="Per driver: pace of clean laps and theoretical best. " + CLEAN)
     async def lap_analysis(self, info: Info) -> list[lt.DriverLapAnalysis]:
         await clean_lap_context(info, self.session_key)
         found = await session_view(info, self.session_key).get(a.LAP_ANALYSIS)
-        return as_graph(lt.DriverLapAnalysis, found)
+        return lt.DriverLapAnalysis.many(found)
 
-    @strawberry.field(
-        description="The running order at an instant: each driver's latest position and "
-        "interval at or before it, by position."
-    )
+    @strawberry.field(description="The running order at an instant, by position: " + RUNNING)
     async def standings(
         self, info: Info, at: Annotated[datetime, arg("The instant (UTC).")]
     ) -> list[rt.Standing]:
-        view = session_view(info, self.session_key)
-        pos, gaps = await asyncio.gather(view.rows(POSITION), view.rows(INTERVALS))
-        return as_graph(rt.Standing, intervals.standings(pos, gaps, utc(at)))
+        running, gaps = await _running_order(info, self.session_key, a.LATEST_INTERVALS)
+        return rt.Standing.many(intervals.standings(running, gaps, utc(at)))
 
     @strawberry.field(
         description="Per driver: gaps to the car ahead and to the leader (races only)." + UNKNOWN
@@ -120,20 +136,23 @@ class SessionAnalysisFields:
         view = session_view(info, self.session_key)
         if not await _all_known(view, INTERVALS):
             return None
-        return as_graph(rt.GapAnalysis, await view.get(a.GAP_ANALYSIS))
+        return rt.GapAnalysis.many(await view.get(a.GAP_ANALYSIS))
 
     @strawberry.field(
-        description="Per driver: start (grid, else first position), finish, places gained, "
-        "every change."
+        description="Per driver: start, finish, places gained and every change of place, "
+        "from the running order: " + RUNNING
     )
     async def position_changes(self, info: Info) -> list[rt.DriverPositions]:
-        found = await session_view(info, self.session_key).get(a.POSITION_CHANGES)
-        return as_graph(rt.DriverPositions, found)
+        _, found = await _running_order(info, self.session_key, a.POSITION_CHANGES)
+        return rt.DriverPositions.many(found)
 
-    @strawberry.field(description="Lap by lap: the order cars completed the lap, and the leader.")
+    @strawberry.field(
+        description="Lap by lap: every car that completed the lap, by its place in the running "
+        "order when it completed it; the leader is the first. " + RUNNING
+    )
     async def race_progress(self, info: Info) -> list[rt.LapProgress]:
-        found = await session_view(info, self.session_key).get(a.RACE_PROGRESS)
-        return as_graph(rt.LapProgress, found)
+        _, found = await _running_order(info, self.session_key, a.RACE_PROGRESS)
+        return rt.LapProgress.many(found)
 
     @strawberry.field(
         description="SC and VSC periods from race-control messages; one still open at the "
@@ -143,14 +162,14 @@ class SessionAnalysisFields:
         view = session_view(info, self.session_key)
         if not await _all_known(view, RACE_CONTROL):
             return None
-        return as_graph(rt.SafetyCarPeriod, await view.get(a.SAFETY_CAR_PERIODS))
+        return rt.SafetyCarPeriod.many(await view.get(a.SAFETY_CAR_PERIODS))
 
     @strawberry.field(description="Flag messages in order, counted by flag." + UNKNOWN)
     async def flags(self, info: Info) -> rt.FlagSummary | None:
         view = session_view(info, self.session_key)
         if not await _all_known(view, RACE_CONTROL):
             return None
-        return one_as_graph(rt.FlagSummary, await view.get(a.FLAGS))
+        return rt.FlagSummary.one(await view.get(a.FLAGS))
 
     @strawberry.field(
         description="Investigations, penalties, deleted lap times, notes on cars." + UNKNOWN
@@ -159,7 +178,7 @@ class SessionAnalysisFields:
         view = session_view(info, self.session_key)
         if not await _all_known(view, RACE_CONTROL):
             return None
-        return as_graph(rt.Incident, await view.get(a.INCIDENTS))
+        return rt.Incident.many(await view.get(a.INCIDENTS))
 
     @strawberry.field(
         description="Race control, pit stops and SC/VSC periods in time order." + UNKNOWN
@@ -168,7 +187,7 @@ class SessionAnalysisFields:
         view = session_view(info, self.session_key)
         if not await _all_known(view, RACE_CONTROL, PIT):
             return None
-        return as_graph(rt.TimelineEvent, await view.get(a.TIMELINE))
+        return rt.TimelineEvent.many(await view.get(a.TIMELINE))
 
     @strawberry.field(
         description="Counts by category and flag, penalties, deleted laps, SC/VSC periods and "
@@ -178,7 +197,7 @@ class SessionAnalysisFields:
         view = session_view(info, self.session_key)
         if not await _all_known(view, RACE_CONTROL):
             return None
-        return one_as_graph(rt.RaceControlStatistics, await view.get(a.RACE_CONTROL_STATISTICS))
+        return rt.RaceControlStatistics.one(await view.get(a.RACE_CONTROL_STATISTICS))
 
     @strawberry.field(
         description="Per driver: compounds in order with lap ranges, stops, label." + UNKNOWN
@@ -188,7 +207,7 @@ class SessionAnalysisFields:
         stints_known, _ = await asyncio.gather(view.known(STINTS), view.known(RACE_CONTROL))
         if stints_known is None:
             return None
-        return as_graph(lt.DriverStrategy, await view.get(a.TYRE_STRATEGIES))
+        return lt.DriverStrategy.many(await view.get(a.TYRE_STRATEGIES))
 
     @strawberry.field(
         description="Each strategy label with how many drivers ran it, most first." + UNKNOWN
@@ -198,7 +217,7 @@ class SessionAnalysisFields:
         stints_known, _ = await asyncio.gather(view.known(STINTS), view.known(RACE_CONTROL))
         if stints_known is None:
             return None
-        return as_graph(lt.StrategyCount, await view.get(a.COMMON_STRATEGIES))
+        return lt.StrategyCount.many(await view.get(a.COMMON_STRATEGIES))
 
     @strawberry.field(
         description="Every pit stop, the fastest, and per-team mean lane time." + UNKNOWN
@@ -207,7 +226,7 @@ class SessionAnalysisFields:
         view = session_view(info, self.session_key)
         if not await _all_known(view, PIT):
             return None
-        return one_as_graph(lt.PitStopAnalysis, await view.get(a.PIT_STOP_ANALYSIS))
+        return lt.PitStopAnalysis.one(await view.get(a.PIT_STOP_ANALYSIS))
 
     @strawberry.field(
         description="Per compound: laps run, clean-lap pace, degradation. " + CLEAN + UNKNOWN
@@ -217,7 +236,7 @@ class SessionAnalysisFields:
         view = session_view(info, self.session_key)
         if not await _all_known(view, STINTS):
             return None
-        return as_graph(lt.CompoundPerformance, await view.get(a.TYRE_PERFORMANCE))
+        return lt.CompoundPerformance.many(await view.get(a.TYRE_PERFORMANCE))
 
     @strawberry.field(
         description="Per stint: clean laps and degradation [s per lap]. " + CLEAN + UNKNOWN
@@ -227,12 +246,12 @@ class SessionAnalysisFields:
         view = session_view(info, self.session_key)
         if not await _all_known(view, STINTS):
             return None
-        return as_graph(lt.StintWear, await view.get(a.WEAR_ANALYSIS))
+        return lt.StintWear.many(await view.get(a.WEAR_ANALYSIS))
 
     @strawberry.field(description="Per driver: the session in figures (see DriverPerformance).")
     async def performance(self, info: Info) -> list[lt.DriverPerformance]:
         found = await _performance(session_view(info, self.session_key))
-        return as_graph(lt.DriverPerformance, found)
+        return lt.DriverPerformance.many(found)
 
 
 @strawberry.type
@@ -252,13 +271,13 @@ class DriverAnalysisFields:
     async def lap_analysis(self, info: Info) -> lt.DriverLapAnalysis:
         ctx = await clean_lap_context(info, self.session_key)
         found = laps.driver_lap_analysis(ctx, self.driver_number)
-        return one_as_graph(lt.DriverLapAnalysis, found)
+        return lt.DriverLapAnalysis.one(found)
 
     @strawberry.field(description="The driver's session in figures. " + CLEAN)
     async def performance(self, info: Info) -> lt.DriverPerformance | None:
         for p in await _performance(session_view(info, self.session_key)):
             if p.driver_number == self.driver_number:
-                return one_as_graph(lt.DriverPerformance, p)
+                return lt.DriverPerformance.one(p)
         return None
 
 

@@ -1,15 +1,18 @@
-"""Small helpers shared by the schema modules.
+"""Small helpers shared by the schema modules, and :class:`Presents`.
 
-Types of the graph take OpenF1 records (msgspec structs) as their source objects: their plain
-fields carry the records' own names, so graphql-core reads them with ``getattr`` and no copy.
-``as_graph`` tells the type checker that a record stands for the graph type.
+Types of the graph take records as their source objects (OpenF1 records, msgspec structs, or
+the results of :mod:`f1graph.analysis`): their plain fields carry the records' own names, so
+graphql-core reads them with ``getattr`` and no copy. A graph type declares the record it
+presents (``class Lap(Presents[records.Lap])``); ``Lap.many(rows)`` and ``Lap.one(row)`` then
+accept only rows of that record type, and ``tests/schema/test_presents.py`` checks every plain
+field of the graph type against the record's field of the same name (type and nullability).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, Self, TypeVar, cast, get_args, get_origin
 
 from f1graph.openf1 import Endpoint, Filters
 from f1graph.runtime import Context, Loaders
@@ -24,13 +27,26 @@ UNKNOWN = (
 )
 
 
-def as_graph(_graph_type: type[T], rows: Iterable[Any]) -> list[T]:
-    """The records as the graph type whose fields they carry."""
-    return cast(list[T], rows if isinstance(rows, list) else list(rows))
+class Presents(Generic[R]):
+    """Base of a graph type whose source objects are records of type ``R``."""
 
+    __presents__: Any = None  # the record type, set for each subclass
 
-def one_as_graph(_graph_type: type[T], row: Any) -> T:
-    return cast(T, row)
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            if get_origin(base) is Presents:
+                cls.__presents__ = get_args(base)[0]
+
+    @classmethod
+    def many(cls, rows: Iterable[R]) -> list[Self]:
+        """The records as this graph type (no copy: the graph reads their fields)."""
+        return cast(list[Self], rows if isinstance(rows, list) else list(rows))
+
+    @classmethod
+    def one(cls, row: R) -> Self:
+        """The record as this graph type."""
+        return cast(Self, row)
 
 
 def loaders(info: Any) -> Loaders:

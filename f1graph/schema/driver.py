@@ -7,10 +7,10 @@ from typing import Annotated
 import strawberry
 
 from f1graph.errors import NotFoundError
-from f1graph.openf1 import INTERVALS, LAPS, PIT, POSITION, SESSION_RESULT, STINTS
+from f1graph.openf1 import INTERVALS, LAPS, PIT, POSITION, SESSION_RESULT, STINTS, records
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import DriverAnalysisFields
-from f1graph.schema.common import UNKNOWN, arg, as_graph, loaders, one_as_graph
+from f1graph.schema.common import UNKNOWN, Presents, arg, loaders
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import SessionResult
@@ -21,7 +21,7 @@ from f1graph.schema.timing import PitStop, Position
 
 
 @strawberry.type(description="A driver as entered in one session.")
-class Driver(DriverAnalysisFields, DriverTelemetryFields):
+class Driver(DriverAnalysisFields, DriverTelemetryFields, Presents[records.Driver]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The car number.")
@@ -40,7 +40,7 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
     @strawberry.field(description="The driver's laps, by lap number." + UNKNOWN)
     async def laps(self, info: Info) -> list[Lap] | None:
         rows = await known_driver_rows(info, LAPS, self.session_key, self.driver_number)
-        return None if rows is None else as_graph(Lap, rows)
+        return None if rows is None else Lap.many(rows)
 
     @strawberry.field(
         description="One lap; null with a NOT_FOUND error if the driver has no such lap."
@@ -55,29 +55,29 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields):
                 f"Driver {self.driver_number} has no lap {lap_number} "
                 f"in session {self.session_key}."
             )
-        return one_as_graph(Lap, row)
+        return Lap.one(row)
 
     @strawberry.field(description="The driver's stints, in order." + UNKNOWN)
     async def stints(self, info: Info) -> list[Stint] | None:
         rows = await known_driver_rows(info, STINTS, self.session_key, self.driver_number)
-        return None if rows is None else as_graph(Stint, rows)
+        return None if rows is None else Stint.many(rows)
 
     @strawberry.field(description="The driver's pit-lane visits, in time order." + UNKNOWN)
     async def pit_stops(self, info: Info) -> list[PitStop] | None:
         rows = await known_driver_rows(info, PIT, self.session_key, self.driver_number)
-        return None if rows is None else as_graph(PitStop, rows)
+        return None if rows is None else PitStop.many(rows)
 
     @strawberry.field(description="The driver's position changes, in time order." + UNKNOWN)
     async def positions(self, info: Info) -> list[Position] | None:
         rows = await known_driver_rows(info, POSITION, self.session_key, self.driver_number)
-        return None if rows is None else as_graph(Position, rows)
+        return None if rows is None else Position.many(rows)
 
     @strawberry.field(description="The driver's gaps over the session (races only)." + UNKNOWN)
     async def intervals(self, info: Info) -> list[Interval] | None:
         rows = await known_driver_rows(info, INTERVALS, self.session_key, self.driver_number)
-        return None if rows is None else as_graph(Interval, rows)
+        return None if rows is None else Interval.many(rows)
 
     @strawberry.field(description="The driver's classification in the session, if published.")
     async def result(self, info: Info) -> SessionResult | None:
         rows = await loaders(info).driver_rows(SESSION_RESULT, self.session_key, self.driver_number)
-        return one_as_graph(SessionResult, rows[0]) if rows else None
+        return SessionResult.one(rows[0]) if rows else None

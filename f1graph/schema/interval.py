@@ -7,6 +7,8 @@ from datetime import datetime
 import strawberry
 
 from f1graph.analysis.intervals import parse_gap
+from f1graph.openf1 import records
+from f1graph.schema.common import Presents
 
 
 def gap_seconds(value: float | str | None) -> float | None:
@@ -27,7 +29,7 @@ def raw_text(value: float | str | None) -> str | None:
 
 
 @strawberry.type(description="Gaps of one driver at one instant (races only; about every 4 s).")
-class Interval:
+class Interval(Presents[records.Interval]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated, cast
 import strawberry
 
 from f1graph.analysis.stints import stint_for_lap
-from f1graph.openf1 import STINTS
+from f1graph.openf1 import STINTS, records
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import LapAnalysisFields
-from f1graph.schema.common import loaders
+from f1graph.schema.common import Presents, loaders
 from f1graph.schema.session_data import session_drivers
 from f1graph.schema.telemetry import LapTelemetryFields
 
@@ -57,7 +57,7 @@ class Segment:
 
 
 @strawberry.type(description="One lap of one driver, as OpenF1 timed it.")
-class Lap(LapAnalysisFields, LapTelemetryFields):
+class Lap(LapAnalysisFields, LapTelemetryFields, Presents[records.Lap]):
     session_key: int = strawberry.field(description="The session the lap belongs to.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")

@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from f1graph.analysis import laps as laps_analysis
+from f1graph.analysis import performance as performance_analysis
+from f1graph.analysis import pits as pits_analysis
+from f1graph.analysis import stints as stints_analysis
+from f1graph.schema.common import Presents
+
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
 
@@ -17,7 +23,7 @@ F = strawberry.field
 
 
 @strawberry.type(description="The best time in one sector, with who set it and on which lap.")
-class SectorBest:
+class SectorBest(Presents[laps_analysis.SectorBest]):
     sector: int = F(description="The sector, 1 to 3.")
     duration_s: float = F(name="duration", description="The sector time [s].")
     driver_number: int = F(description="Who set it.")
@@ -25,7 +31,7 @@ class SectorBest:
 
 
 @strawberry.type(description="The highest speed at one speed trap, with who and on which lap.")
-class SpeedTrapBest:
+class SpeedTrapBest(Presents[laps_analysis.SpeedTrapBest]):
     trap: str = F(description="i1_speed, i2_speed or st_speed.")
     speed_kph: int = F(name="speed", description="The speed [km/h].")
     driver_number: int = F(description="Who set it.")
@@ -33,7 +39,7 @@ class SpeedTrapBest:
 
 
 @strawberry.type(description="Session totals of the lap data.")
-class LapStatistics:
+class LapStatistics(Presents[laps_analysis.LapStatistics]):
     total_laps: int = F(description="Lap rows recorded.")
     timed_laps: int = F(description="Laps with a lap time.")
     max_lap_number: int | None = F(
@@ -59,7 +65,7 @@ class LapStatistics:
     "pit-in lap, was not run under SC, VSC or red flag, and is within 107% "
     "(CLEAN_LAP_THRESHOLD) of the driver's best lap among laps passing the other tests."
 )
-class DriverLapAnalysis:
+class DriverLapAnalysis(Presents[laps_analysis.DriverLapAnalysis]):
     driver_number: int = F(description="The driver's car number.")
     lap_count: int = F(description="Laps recorded.")
     clean_lap_count: int = F(description="Clean laps.")
@@ -78,7 +84,7 @@ class DriverLapAnalysis:
 
 
 @strawberry.type(description="One stint of a strategy: compound and lap range.")
-class StrategyStint:
+class StrategyStint(Presents[stints_analysis.StrategyStint]):
     stint_number: int = F(description="The stint's number, from 1.")
     compound: str | None = F(description="The compound.")
     lap_start: int | None = F(description="First lap.")
@@ -91,7 +97,7 @@ class StrategyStint:
 
 
 @strawberry.type(description="A driver's tyre strategy.")
-class DriverStrategy:
+class DriverStrategy(Presents[stints_analysis.DriverStrategy]):
     driver_number: int = F(description="The driver's car number.")
     stints: list[StrategyStint] = F(description="Stints in order.")
     stops: int = F(
@@ -106,13 +112,13 @@ class DriverStrategy:
 
 
 @strawberry.type(description="How many drivers ran one strategy.")
-class StrategyCount:
+class StrategyCount(Presents[stints_analysis.StrategyCount]):
     label: str = F(description="The strategy label, e.g. M-H-H.")
     count: int = F(description="Drivers who ran it.")
 
 
 @strawberry.type(description="One stint's clean-lap pace and tyre degradation.")
-class StintWear:
+class StintWear(Presents[stints_analysis.StintWear]):
     driver_number: int = F(description="The driver's car number.")
     stint_number: int = F(description="The stint.")
     compound: str | None = F(description="The compound.")
@@ -128,7 +134,7 @@ class StintWear:
 
 
 @strawberry.type(description="How one compound went over the session.")
-class CompoundPerformance:
+class CompoundPerformance(Presents[stints_analysis.CompoundPerformance]):
     compound: str = F(description="The compound.")
     stint_count: int = F(description="Stints run on it.")
     laps_run: int = F(description="Laps run on it.")
@@ -141,7 +147,7 @@ class CompoundPerformance:
 
 
 @strawberry.type(description="One pit stop, with lane and stationary times.")
-class PitStopSummary:
+class PitStopSummary(Presents[pits_analysis.PitStopSummary]):
     date: datetime = F(description="Pit entry (UTC).")
     driver_number: int = F(description="The driver's car number.")
     name_acronym: str | None = F(description="The driver's acronym.")
@@ -156,7 +162,7 @@ class PitStopSummary:
 
 
 @strawberry.type(description="A team's pit stops.")
-class TeamPitStops:
+class TeamPitStops(Presents[pits_analysis.TeamPitStops]):
     team_name: str | None = F(description="The team.")
     stop_count: int = F(description="Stops.")
     mean_lane_duration_s: float | None = F(name="meanLaneDuration", description="Mean [s].")
@@ -164,7 +170,7 @@ class TeamPitStops:
 
 
 @strawberry.type(description="Every stop, the fastest, and per-team means.")
-class PitStopAnalysis:
+class PitStopAnalysis(Presents[pits_analysis.PitStopAnalysis]):
     stops: list[PitStopSummary] = F(description="Every stop in time order.")
     fastest: PitStopSummary | None = F(description="The shortest lane time.")
     fastest_stationary: PitStopSummary | None = F(description="The shortest stationary time.")
@@ -172,7 +178,7 @@ class PitStopAnalysis:
 
 
 @strawberry.type(description="A driver's session in figures.")
-class DriverPerformance:
+class DriverPerformance(Presents[performance_analysis.DriverPerformance]):
     driver_number: int = F(description="The driver's car number.")
     laps_completed: int = F(description="Laps completed (classification, else laps run).")
     best_lap_s: float | None = F(name="bestLap", description="Best lap [s].")
@@ -188,8 +194,13 @@ class DriverPerformance:
         description="The driver's pit-lane visits (rows in OpenF1's pit data); null when the "
         "session's pit data is unavailable (see extensions.unavailable)."
     )
-    start_position: int | None = F(description="Grid slot, else first position.")
-    finish_position: int | None = F(description="Classified position, else last position.")
+    start_position: int | None = F(
+        description="The grid slot, else (races) the last position row before the start; null "
+        "when neither is known."
+    )
+    finish_position: int | None = F(
+        description="Classified position, else the place in the running order at the end."
+    )
     places_gained: int | None = F(description="Start minus finish: positive is forward.")
     dnf: bool | None = F(description="Did not finish (session_result).")
     dns: bool | None = F(description="Did not start (session_result).")

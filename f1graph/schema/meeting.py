@@ -7,16 +7,16 @@ from typing import TypeVar
 
 import strawberry
 
-from f1graph.openf1 import SESSIONS, where
+from f1graph.openf1 import SESSIONS, records, where
 from f1graph.runtime import Info
-from f1graph.schema.common import as_graph, query_rows
+from f1graph.schema.common import Presents, query_rows
 from f1graph.schema.session import Session
 
 R = TypeVar("R")
 
 
 @strawberry.type(description="A Grand Prix or test event, holding several sessions.")
-class Meeting:
+class Meeting(Presents[records.Meeting]):
     meeting_key: int = strawberry.field(description="OpenF1's key of the meeting.")
     meeting_name: str | None = strawberry.field(description="E.g. Japanese Grand Prix.")
     meeting_official_name: str | None = strawberry.field(description="The sponsor-laden name.")
@@ -40,7 +40,7 @@ class Meeting:
     @strawberry.field(description="The meeting's sessions, in time order.")
     async def sessions(self, info: Info) -> list[Session]:
         rows = await query_rows(info, SESSIONS, where(meeting_key=self.meeting_key))
-        return as_graph(Session, _by_start(rows))
+        return Session.many(_by_start(rows))
 
 
 def _by_start(rows: list[R]) -> list[R]:

@@ -9,7 +9,7 @@ import strawberry
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import DRIVERS, MEETINGS, SESSIONS, where
 from f1graph.runtime import Info
-from f1graph.schema.common import arg, as_graph, loaders, one_as_graph, query_rows
+from f1graph.schema.common import arg, loaders, query_rows
 from f1graph.schema.driver import Driver
 from f1graph.schema.meeting import Meeting, _by_start
 from f1graph.schema.session import Session
@@ -21,7 +21,7 @@ async def session_by_key(info: Info, session_key: int) -> Session:
     rows = await loaders(info).rows(SESSIONS, session_key)
     if not rows:
         raise NotFoundError(f"Session {session_key} does not exist.")
-    return one_as_graph(Session, rows[0])
+    return Session.one(rows[0])
 
 
 @strawberry.type
@@ -39,7 +39,7 @@ class SessionQuery:
             MEETINGS,
             where(year=year, country_name=country_name, circuit_short_name=circuit_short_name),
         )
-        return as_graph(Meeting, _by_start(rows))
+        return Meeting.many(_by_start(rows))
 
     @strawberry.field(description="One meeting; null with a NOT_FOUND error if unknown.")
     async def meeting(
@@ -48,7 +48,7 @@ class SessionQuery:
         rows = await query_rows(info, MEETINGS, where(meeting_key=meeting_key))
         if not rows:
             raise NotFoundError(f"Meeting {meeting_key} does not exist.")
-        return one_as_graph(Meeting, rows[0])
+        return Meeting.one(rows[0])
 
     @strawberry.field(description="Sessions, filtered; all filters ANDed, in time order.")
     async def sessions(
@@ -73,7 +73,7 @@ class SessionQuery:
                 circuit_short_name=circuit_short_name,
             ),
         )
-        return as_graph(Session, _by_start(rows))
+        return Session.many(_by_start(rows))
 
     @strawberry.field(
         description="Drivers as entered in sessions, filtered (all filters ANDed; text filters "
@@ -100,7 +100,7 @@ class SessionQuery:
                 v is None or (getattr(d, k) or "").lower() == v.lower() for k, v in wanted.items()
             )
         ]
-        return as_graph(Driver, sorted(found, key=lambda d: (d.session_key or 0, d.driver_number)))
+        return Driver.many(sorted(found, key=lambda d: (d.session_key or 0, d.driver_number)))
 
     @strawberry.field(description="One session; null with a NOT_FOUND error if unknown.")
     async def session(

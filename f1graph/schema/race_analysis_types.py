@@ -6,9 +6,15 @@ from datetime import datetime
 
 import strawberry
 
+from f1graph.analysis import incidents as incidents_analysis
+from f1graph.analysis import intervals as intervals_analysis
+from f1graph.analysis import positions as positions_analysis
+from f1graph.analysis import race_control as race_control_analysis
+from f1graph.analysis import running_order as running_order_analysis
 from f1graph.analysis.incidents import IncidentKind
 from f1graph.analysis.race_control import TimelineKind
 from f1graph.analysis.track_status import TrackStatus
+from f1graph.schema.common import Presents
 
 F = strawberry.field
 
@@ -18,24 +24,29 @@ TimelineKindEnum = strawberry.enum(TimelineKind, description="Where a timeline e
 
 
 @strawberry.type(description="A gap: seconds, or laps behind for a lapped car.")
-class Gap:
+class Gap(Presents[intervals_analysis.Gap]):
     gap_s: float | None = F(name="seconds", description="The gap [s]; null when lapped.")
     laps_behind: int | None = F(description="Laps behind, from '+N LAP(S)'.")
     text: str | None = F(description="As OpenF1 sent it.")
 
 
 @strawberry.type(description="One car in the running order at an instant.")
-class Standing:
-    position: int | None = F(description="The position.")
+class Standing(Presents[intervals_analysis.Standing]):
+    position: int | None = F(
+        description="The place in the running order (null for a car known only from intervals)."
+    )
     driver_number: int = F(description="The driver's car number.")
     interval: Gap | None = F(description="To the car ahead (races only).")
     gap_to_leader: Gap | None = F(description="To the leader (races only).")
-    position_date: datetime | None = F(description="When that position took effect.")
+    position_date: datetime | None = F(
+        description="When the position row it rests on was filed; null when the place was "
+        "completed from the laps (the feed silent for the car)."
+    )
     interval_date: datetime | None = F(description="When that gap was measured.")
 
 
 @strawberry.type(description="A driver's gaps over the session (races only).")
-class GapAnalysis:
+class GapAnalysis(Presents[intervals_analysis.GapAnalysis]):
     driver_number: int = F(description="The driver's car number.")
     sample_count: int = F(description="Interval rows.")
     min_interval_s: float | None = F(name="minInterval", description="Smallest gap ahead [s].")
@@ -49,7 +60,7 @@ class GapAnalysis:
 
 
 @strawberry.type(description="One position change.")
-class PositionChange:
+class PositionChange(Presents[running_order_analysis.PositionChange]):
     date: datetime = F(description="When (UTC).")
     from_position: int = F(description="Before.")
     to_position: int = F(description="After.")
@@ -60,32 +71,42 @@ class PositionChange:
 
 
 @strawberry.type(description="A driver's positions over the session.")
-class DriverPositions:
+class DriverPositions(Presents[positions_analysis.DriverPositions]):
     driver_number: int = F(description="The driver's car number.")
-    start_position: int | None = F(description="The grid slot when known, else first position.")
+    start_position: int | None = F(
+        description="The grid slot, else (races) the last position row dated before the start; "
+        "null when neither is known (never the first position change)."
+    )
     start_from_grid: bool = F(description="Whether the start came from the starting grid.")
-    finish_position: int | None = F(description="The last position.")
+    finish_position: int | None = F(
+        description="The place in the running order after the last position row and lap."
+    )
     places_gained: int | None = F(description="Start minus finish: positive is forward.")
-    changes: list[PositionChange] = F(description="Every change, in time order.")
+    changes: list[PositionChange] = F(
+        description="Every change of place in the running order from the start on, in time order."
+    )
 
 
 @strawberry.type(description="A car at the end of a lap.")
-class LapOrderEntry:
-    position: int = F(description="Order of crossing the line at the end of the lap.")
+class LapOrderEntry(Presents[running_order_analysis.LapPlace]):
+    position: int = F(description="The car's place in the running order when it completed the lap.")
     driver_number: int = F(description="The driver's car number.")
     completed_at: datetime = F(description="When the car completed the lap.")
-    reported_position: int | None = F(description="OpenF1's position feed at that moment.")
+    reported_position: int | None = F(
+        description="OpenF1's position feed's own last row for the car at that moment (null "
+        "when the feed has none)."
+    )
 
 
 @strawberry.type(description="The order at the end of one lap.")
-class LapProgress:
+class LapProgress(Presents[running_order_analysis.LapOrder]):
     lap_number: int = F(description="The lap.")
     leader_driver_number: int | None = F(description="Who led at its end.")
     order: list[LapOrderEntry] = F(description="The order in which cars completed it.")
 
 
 @strawberry.type(description="A safety-car or virtual-safety-car period.")
-class SafetyCarPeriod:
+class SafetyCarPeriod(Presents[race_control_analysis.SafetyCarPeriod]):
     kind: TrackStatusEnum = F(description="SC or VSC.")  # type: ignore[valid-type]
     deployed: datetime = F(description="Deployed (UTC).")
     ended: datetime | None = F(description="Ended; the session's end if still open then.")
@@ -95,7 +116,7 @@ class SafetyCarPeriod:
 
 
 @strawberry.type(description="A flag message.")
-class FlagMessage:
+class FlagMessage(Presents[race_control_analysis.FlagMessage]):
     date: datetime = F(description="When (UTC).")
     flag: str = F(description="The flag.")
     scope: str | None = F(description="Track, Sector or Driver.")
@@ -106,19 +127,19 @@ class FlagMessage:
 
 
 @strawberry.type(description="How many messages showed one flag.")
-class FlagCount:
+class FlagCount(Presents[race_control_analysis.FlagCount]):
     flag: str = F(description="The flag.")
     count: int = F(description="Messages.")
 
 
 @strawberry.type(description="Flag messages in order, and counted by flag.")
-class FlagSummary:
+class FlagSummary(Presents[race_control_analysis.FlagSummary]):
     messages: list[FlagMessage] = F(description="Every flag message in time order.")
     counts: list[FlagCount] = F(description="Count per flag, most frequent first.")
 
 
 @strawberry.type(description="An investigation, penalty, deleted lap time or note on cars.")
-class Incident:
+class Incident(Presents[incidents_analysis.Incident]):
     date: datetime = F(description="When (UTC).")
     kind: IncidentKindEnum = F(description="What the message says.")  # type: ignore[valid-type]
     driver_numbers: list[int] = F(description="Cars named.")
@@ -131,7 +152,7 @@ class Incident:
 
 
 @strawberry.type(description="One event of the merged race timeline.")
-class TimelineEvent:
+class TimelineEvent(Presents[race_control_analysis.TimelineEvent]):
     date: datetime = F(description="When (UTC).")
     kind: TimelineKindEnum = F(description="Source of the event.")  # type: ignore[valid-type]
     lap_number: int | None = F(description="The lap.")
@@ -145,13 +166,13 @@ class TimelineEvent:
 
 
 @strawberry.type(description="How many race-control messages fell in one category.")
-class CategoryCount:
+class CategoryCount(Presents[race_control_analysis.CategoryCount]):
     category: str = F(description="The category.")
     count: int = F(description="Messages.")
 
 
 @strawberry.type(description="Race-control totals.")
-class RaceControlStatistics:
+class RaceControlStatistics(Presents[race_control_analysis.RaceControlStatistics]):
     message_count: int = F(description="Messages.")
     by_category: list[CategoryCount] = F(description="Counts per category.")
     by_flag: list[FlagCount] = F(description="Counts per flag.")

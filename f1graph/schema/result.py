@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from f1graph.openf1 import records
+from f1graph.schema.common import Presents
 from f1graph.schema.interval import gap_seconds, laps_behind
 
 
 @strawberry.type(description="A driver's classification in a session.")
-class SessionResult:
+class SessionResult(Presents[records.SessionResult]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")
@@ -51,7 +53,7 @@ class SessionResult:
 
 
 @strawberry.type(description="A slot on the starting grid.")
-class GridSlot:
+class GridSlot(Presents[records.StartingGrid]):
     session_key: int = strawberry.field(description="The session the grid was set in.")
     meeting_key: int | None = strawberry.field(description="The meeting.")
     driver_number: int = strawberry.field(description="The driver's car number.")

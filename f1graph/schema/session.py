@@ -20,17 +20,17 @@ from f1graph.openf1 import (
     STINTS,
     TEAM_RADIO,
     WEATHER,
+    records,
     where,
 )
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import SessionAnalysisFields
 from f1graph.schema.common import (
     UNKNOWN,
+    Presents,
     arg,
-    as_graph,
     in_window,
     loaders,
-    one_as_graph,
     query_rows,
 )
 from f1graph.schema.coverage import COVERAGE_DESCRIPTION, DatasetCoverage, session_coverage
@@ -58,7 +58,7 @@ ToArg = Annotated[datetime | None, strawberry.argument(description="Until (UTC),
 
 
 @strawberry.type(description="One session of a meeting: practice, qualifying, sprint or race.")
-class Session(SessionAnalysisFields, SessionTelemetryFields):
+class Session(SessionAnalysisFields, SessionTelemetryFields, Presents[records.Session]):
     session_key: int = strawberry.field(description="OpenF1's key of the session.")
     meeting_key: int | None = strawberry.field(description="The meeting it belongs to.")
     session_name: str | None = strawberry.field(description="E.g. Practice 1, Qualifying, Race.")
@@ -94,7 +94,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
     )
     async def drivers(self, info: Info) -> list[Driver]:
         found = await session_drivers(info, self.session_key)
-        return as_graph(Driver, list(found.values()))
+        return Driver.many(list(found.values()))
 
     @strawberry.field(
         description="One driver (see drivers); null with a NOT_FOUND error if not in the session."
@@ -107,7 +107,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
             raise NotFoundError(
                 f"Driver {driver_number} did not take part in session {self.session_key}."
             )
-        return one_as_graph(Driver, found)
+        return Driver.one(found)
 
     @strawberry.field(
         description="Laps of every driver, optionally one driver's or one lap number." + UNKNOWN
@@ -124,7 +124,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
         if lap_number is not None:
             rows = [r for r in rows if r.lap_number == lap_number]
-        return as_graph(Lap, rows)
+        return Lap.many(rows)
 
     @strawberry.field(description="Every stint of every driver." + UNKNOWN)
     async def stints(
@@ -137,17 +137,17 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
             return None
         if compound is not None:
             rows = [r for r in rows if (r.compound or "").lower() == compound.lower()]
-        return as_graph(Stint, rows)
+        return Stint.many(rows)
 
     @strawberry.field(description="Every pit-lane visit, in time order." + UNKNOWN)
     async def pit_stops(self, info: Info) -> list[PitStop] | None:
         found = await known_rows(info, PIT, self.session_key)
-        return None if found is None else as_graph(PitStop, found)
+        return None if found is None else PitStop.many(found)
 
     @strawberry.field(description="Every position change, in time order." + UNKNOWN)
     async def positions(self, info: Info) -> list[Position] | None:
         found = await known_rows(info, POSITION, self.session_key)
-        return None if found is None else as_graph(Position, found)
+        return None if found is None else Position.many(found)
 
     @strawberry.field(
         description="Gaps over the session (races only), optionally narrowed." + UNKNOWN
@@ -165,7 +165,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
         if from_ is not None or to is not None:
             rows = [r for r in rows if in_window(r.date, from_, to)]
-        return as_graph(Interval, rows)
+        return Interval.many(rows)
 
     @strawberry.field(
         description="Race-control messages, optionally filtered (all filters ANDed)." + UNKNOWN
@@ -183,8 +183,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
         rows: list[Any] | None = await known_rows(info, RACE_CONTROL, self.session_key)
         if rows is None:
             return None
-        return as_graph(
-            RaceControlMessage,
+        return RaceControlMessage.many(
             [
                 r
                 for r in rows
@@ -198,16 +197,14 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
     @strawberry.field(description="Weather readings, in time order." + UNKNOWN)
     async def weather(self, info: Info) -> list[Weather] | None:
         found = await known_rows(info, WEATHER, self.session_key)
-        return None if found is None else as_graph(Weather, found)
+        return None if found is None else Weather.many(found)
 
     @strawberry.field(description="The classification, by position (unclassified last)." + UNKNOWN)
     async def result(self, info: Info) -> list[SessionResult] | None:
         rows = await known_rows(info, SESSION_RESULT, self.session_key)
         if rows is None:
             return None
-        return as_graph(
-            SessionResult, sorted(rows, key=lambda r: (r.position is None, r.position or 0))
-        )
+        return SessionResult.many(sorted(rows, key=lambda r: (r.position is None, r.position or 0)))
 
     @strawberry.field(
         description="The starting grid. OpenF1 files a race's grid under the qualifying session "
@@ -215,12 +212,12 @@ class Session(SessionAnalysisFields, SessionTelemetryFields):
     )
     async def starting_grid(self, info: Info) -> list[GridSlot]:
         rows = await filed_grid_rows(info, self.session_key)
-        return as_graph(GridSlot, sorted(rows, key=lambda r: (r.position is None, r.position or 0)))
+        return GridSlot.many(sorted(rows, key=lambda r: (r.position is None, r.position or 0)))
 
     @strawberry.field(description="Every overtake (races only), in time order.")
     async def overtakes(self, info: Info) -> list[Overtake]:
-        return as_graph(Overtake, await loaders(info).rows(OVERTAKES, self.session_key))
+        return Overtake.many(await loaders(info).rows(OVERTAKES, self.session_key))
 
     @strawberry.field(description="Team radio clips, in time order.")
     async def team_radio(self, info: Info) -> list[TeamRadio]:
-        return as_graph(TeamRadio, await loaders(info).rows(TEAM_RADIO, self.session_key))
+        return TeamRadio.many(await loaders(info).rows(TEAM_RADIO, self.session_key))

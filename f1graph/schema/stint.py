@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
-from f1graph.openf1 import LAPS
+from f1graph.openf1 import LAPS, records
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import StintAnalysisFields
-from f1graph.schema.common import loaders
+from f1graph.schema.common import Presents, loaders
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
 
 
 @strawberry.type(description="A run on one set of tyres, from its first to its last lap.")
-class Stint(StintAnalysisFields):
+class Stint(StintAnalysisFields, Presents[records.Stint]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")

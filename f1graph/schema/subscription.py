@@ -17,11 +17,13 @@ from graphql import ExecutionResult, print_ast
 
 from f1graph.execution import PlanExecutionContext
 from f1graph.observe import metrics
+from f1graph.replay import events as replay_events
 from f1graph.replay.clock import MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, Event, EventKind, ReplayStream
 from f1graph.replay.fanout import EncodedEvents, with_dropped
 from f1graph.replay.player import ReplayOptions, play
 from f1graph.runtime import Info
+from f1graph.schema.common import Presents
 from f1graph.schema.interval import Interval
 from f1graph.schema.race_analysis_types import Standing
 from f1graph.schema.scalars import dumps_json
@@ -35,7 +37,7 @@ strawberry.enum(
 
 
 @strawberry.type(description="A lap completed, with the tyres it was run on.")
-class ReplayLap:
+class ReplayLap(Presents[replay_events.LapDone]):
     driver_number: int = strawberry.field(description="The driver's car number.")
     lap_number: int = strawberry.field(description="The lap completed.")
     lap_duration: float | None = strawberry.field(description="Lap time [s].")
@@ -48,7 +50,7 @@ class ReplayLap:
 
 
 @strawberry.type(description="A driver's tyres: stint, compound and age.")
-class ReplayTyres:
+class ReplayTyres(Presents[replay_events.Tyres]):
     driver_number: int = strawberry.field(description="The driver's car number.")
     stint_number: int = strawberry.field(description="The stint, from 1.")
     compound: str | None = strawberry.field(description="SOFT, MEDIUM, HARD, INTERMEDIATE, WET.")
@@ -56,14 +58,14 @@ class ReplayTyres:
 
 
 @strawberry.type(description="Every car's latest position fix (x/y on the circuit's grid).")
-class CarLocations:
+class CarLocations(Presents[replay_events.LocationFrame]):
     driver_numbers: list[int] = strawberry.field(description="Cars, in the order of x and y.")
     x: list[int] = strawberry.field(description="x of each car.")
     y: list[int] = strawberry.field(description="y of each car.")
 
 
 @strawberry.type(description="The circuit, drawn from one car's path over one lap.")
-class TrackOutline:
+class TrackOutline(Presents[replay_events.TrackOutline]):
     x: list[int] = strawberry.field(description="x of the path's points.")
     y: list[int] = strawberry.field(description="y of the path's points.")
     min_x: int = strawberry.field(description="Smallest x of any car.")
@@ -73,7 +75,7 @@ class TrackOutline:
 
 
 @strawberry.type(description="The state at an instant: running order, tyres, status, lap.")
-class ReplaySnapshot:
+class ReplaySnapshot(Presents[replay_events.Snapshot]):
     at: datetime = strawberry.field(description="The instant (UTC).")
     order: list[Standing] = strawberry.field(
         description="The running order: Session.standings(at:) at this instant."
@@ -87,7 +89,7 @@ class ReplaySnapshot:
 
 
 @strawberry.type(description="The end of a replay.")
-class ReplayEnd:
+class ReplayEnd(Presents[replay_events.EndOfReplay]):
     sent: int = strawberry.field(description="Events sent, this one excluded.")
     dropped: int = strawberry.field(description="Events dropped because the client was slow.")
 

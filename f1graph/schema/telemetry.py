@@ -22,7 +22,7 @@ from f1graph.openf1 import LAPS
 from f1graph.openf1.columns import CarDataColumns, LocationColumns
 from f1graph.openf1.records import Lap as LapRecord
 from f1graph.runtime import Info
-from f1graph.schema.common import arg, as_graph, loaders, one_as_graph
+from f1graph.schema.common import arg, loaders
 from f1graph.schema.telemetry_series import CarData, Location, check_max_points
 from f1graph.schema.telemetry_types import Comparison, DrsAnalysis, GearAnalysis, SpeedAnalysis
 from f1graph.telemetry import RangeRequest, TelemetryLoader, epoch_ms
@@ -156,19 +156,19 @@ class SessionTelemetryFields:
     async def speed_analysis(self, info: Info) -> list[SpeedAnalysis]:
         session: Any = self
         cols, laps, _ = await _whole_session(info, session.session_key)
-        return as_graph(SpeedAnalysis, analysis.speed_analysis(cols, laps))
+        return SpeedAnalysis.many(analysis.speed_analysis(cols, laps))
 
     @strawberry.field(description="Per car: DRS openings, time and share open, laps with DRS.")
     async def drs_analysis(self, info: Info) -> list[DrsAnalysis]:
         session: Any = self
         cols, laps, season = await _whole_session(info, session.session_key)
-        return as_graph(DrsAnalysis, analysis.drs_analysis(cols, laps, season))
+        return DrsAnalysis.many(analysis.drs_analysis(cols, laps, season))
 
     @strawberry.field(description="Per car: time in each gear, gear changes, top and mean rpm.")
     async def gear_analysis(self, info: Info) -> list[GearAnalysis]:
         session: Any = self
         cols, _, _ = await _whole_session(info, session.session_key)
-        return as_graph(GearAnalysis, analysis.gear_analysis(cols))
+        return GearAnalysis.many(analysis.gear_analysis(cols))
 
     @strawberry.field(
         description="Cars side by side over the session or one lap: speeds, throttle and brake "
@@ -199,7 +199,7 @@ class SessionTelemetryFields:
         by_car = {n: cast(CarDataColumns, c) for n, c in zip(numbers, read, strict=True)}
         season = (await loader.info(session_key)).season
         comparison = compare_drivers(by_car, laps.rows, lap, season=season)
-        return one_as_graph(Comparison, comparison)
+        return Comparison.one(comparison)
 
 
 @strawberry.type
@@ -236,20 +236,20 @@ class DriverTelemetryFields:
     async def speed_analysis(self, info: Info) -> SpeedAnalysis | None:
         driver: Any = self
         cols, laps = await _one_car(info, driver.session_key, driver.driver_number)
-        return one_as_graph(SpeedAnalysis, _of_car(analysis.speed_analysis(cols, laps), driver))
+        return SpeedAnalysis.one(_of_car(analysis.speed_analysis(cols, laps), driver))
 
     @strawberry.field(description="DRS openings, time and share open, laps with DRS.")
     async def drs_analysis(self, info: Info) -> DrsAnalysis | None:
         driver: Any = self
         cols, laps = await _one_car(info, driver.session_key, driver.driver_number)
         season = (await _telemetry(info).info(driver.session_key)).season
-        return one_as_graph(DrsAnalysis, _of_car(analysis.drs_analysis(cols, laps, season), driver))
+        return DrsAnalysis.one(_of_car(analysis.drs_analysis(cols, laps, season), driver))
 
     @strawberry.field(description="Time in each gear, gear changes, top and mean rpm.")
     async def gear_analysis(self, info: Info) -> GearAnalysis | None:
         driver: Any = self
         cols, _ = await _one_car(info, driver.session_key, driver.driver_number)
-        return one_as_graph(GearAnalysis, _of_car(analysis.gear_analysis(cols), driver))
+        return GearAnalysis.one(_of_car(analysis.gear_analysis(cols), driver))
 
 
 @strawberry.type

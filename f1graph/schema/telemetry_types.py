@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import strawberry
 
+from f1graph.analysis import comparison as comparison_analysis
+from f1graph.analysis import telemetry as telemetry_analysis
+from f1graph.schema.common import Presents
 from f1graph.schema.scalars import FloatArray
 
 
 @strawberry.type(description="One car's speeds [km/h], from car data and the speed traps.")
-class SpeedAnalysis:
+class SpeedAnalysis(Presents[telemetry_analysis.SpeedAnalysis]):
     driver_number: int = strawberry.field(description="The car number.")
     samples: int = strawberry.field(description="Car-data samples read.")
     top_speed_kph: int | None = strawberry.field(
@@ -35,7 +38,7 @@ class SpeedAnalysis:
     "eligible but closed, 2, 3 and 9 unknown). From 2026 there is no DRS: applicable is false "
     "and every figure is zero."
 )
-class DrsAnalysis:
+class DrsAnalysis(Presents[telemetry_analysis.DrsAnalysis]):
     driver_number: int = strawberry.field(description="The car number.")
     applicable: bool = strawberry.field(description="Whether the season had DRS.")
     samples: int = strawberry.field(description="Car-data samples read.")
@@ -55,7 +58,7 @@ class DrsAnalysis:
 
 
 @strawberry.type(description="Time spent in one gear.")
-class GearTime:
+class GearTime(Presents[telemetry_analysis.GearTime]):
     gear: int = strawberry.field(description="The gear, 0 (neutral) to 8.")
     time_s: float = strawberry.field(
         name="time", description="Time in it [s] (samples hold at most 1 s)."
@@ -64,7 +67,7 @@ class GearTime:
 
 
 @strawberry.type(description="One car's gear and engine use.")
-class GearAnalysis:
+class GearAnalysis(Presents[telemetry_analysis.GearAnalysis]):
     driver_number: int = strawberry.field(description="The car number.")
     samples: int = strawberry.field(description="Car-data samples read.")
     time_in_gear: list[GearTime] = strawberry.field(description="Each gear used, ascending.")
@@ -78,7 +81,7 @@ class GearAnalysis:
 
 
 @strawberry.type(description="One car's figures in a comparison.")
-class DriverComparison:
+class DriverComparison(Presents[comparison_analysis.DriverComparison]):
     driver_number: int = strawberry.field(description="The car number.")
     samples: int = strawberry.field(description="Car-data samples compared.")
     top_speed_kph: int | None = strawberry.field(
@@ -101,7 +104,7 @@ class DriverComparison:
 @strawberry.type(
     description="One car's lap on the comparison's distance grid (linear interpolation)."
 )
-class LapTrace:
+class LapTrace(Presents[comparison_analysis.LapTrace]):
     driver_number: int = strawberry.field(description="The car number.")
     lap_number: int = strawberry.field(description="The lap.")
     lap_distance_m: float = strawberry.field(
@@ -119,7 +122,7 @@ class LapTrace:
 
 
 @strawberry.type(description="Cars side by side over a session or one lap.")
-class Comparison:
+class Comparison(Presents[comparison_analysis.Comparison]):
     lap_number: int | None = strawberry.field(description="The lap compared; null: the session.")
     drivers: list[DriverComparison] = strawberry.field(description="Each car, by car number.")
     distance_m: FloatArray = strawberry.field(

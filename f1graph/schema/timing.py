@@ -6,9 +6,12 @@ from datetime import datetime
 
 import strawberry
 
+from f1graph.openf1 import records
+from f1graph.schema.common import Presents
+
 
 @strawberry.type(description="One pit-lane visit.")
-class PitStop:
+class PitStop(Presents[records.Pit]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")
@@ -24,7 +27,7 @@ class PitStop:
 
 
 @strawberry.type(description="A driver's position from this instant until the next change.")
-class Position:
+class Position(Presents[records.Position]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")
@@ -33,7 +36,7 @@ class Position:
 
 
 @strawberry.type(description="One overtake (races only).")
-class Overtake:
+class Overtake(Presents[records.Overtake]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     date: datetime = strawberry.field(description="When it happened (UTC).")
@@ -43,7 +46,7 @@ class Overtake:
 
 
 @strawberry.type(description="A team radio clip.")
-class TeamRadio:
+class TeamRadio(Presents[records.TeamRadio]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     driver_number: int = strawberry.field(description="The driver's car number.")
@@ -52,7 +55,7 @@ class TeamRadio:
 
 
 @strawberry.type(description="Weather at the circuit, about once a minute.")
-class Weather:
+class Weather(Presents[records.Weather]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     date: datetime = strawberry.field(description="When it was measured (UTC).")
@@ -66,7 +69,7 @@ class Weather:
 
 
 @strawberry.type(description="A race-control message: flags, safety car, incidents, notes.")
-class RaceControlMessage:
+class RaceControlMessage(Presents[records.RaceControl]):
     session_key: int = strawberry.field(description="The session.")
     meeting_key: int | None = strawberry.field(description="The meeting of the session.")
     date: datetime = strawberry.field(description="When it was issued (UTC).")

@@ -24,6 +24,7 @@ from f1graph.responses import build_persisted_queries, build_responses
 from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
+from f1graph.web.disconnect import CancelWhenGone
 from f1graph.web.front import describe_source, front_door, metrics_endpoint
 from f1graph.web.graphiql import assets_dir, graphiql_asset, installed
 from f1graph.web.graphql_view import GraphQLView
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.services = services = build_services(settings, source)
+        await services.start()
         app.state.responses = build_responses(settings, services.cache, services.datasets)
         app.state.persisted_queries = build_persisted_queries(settings, services.cache)
         metrics.breaker_state(services.breaker.state.value)
@@ -53,6 +55,8 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
             metrics.process_exited(os.getpid())
 
     graphql = GraphQLView(schema)
+    shim = compat_mount()
+    shim.app = CancelWhenGone(shim.app, settings.max_body_bytes)  # nobody waiting: stop
     routes: list[BaseRoute] = [
         Route("/", front_door, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -61,7 +65,7 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
         Route("/replay", replay_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
-        compat_mount(),
+        shim,
     ]
     app = Starlette(
         routes=routes,

@@ -34,8 +34,9 @@ from f1graph.responses import (
 )
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
+from f1graph.web.disconnect import cancel_when_gone
 from f1graph.web.graphiql import graphiql_page
-from f1graph.web.guard import admit_websocket, limited_body, refusal
+from f1graph.web.guard import admit_websocket, read_body, refusal
 from f1graph.web.http_errors import check_request_data, coded_refusal
 from f1graph.web.observability import current_request, operation_name
 from f1graph.web.ws_errors import CodedGraphQLWSHandler, CodedTransportWSHandler
@@ -55,17 +56,26 @@ class GraphQLView(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         response = await refusal(request)
-        if response is None and request.method == "POST":
-            services: Services = request.app.state.services
-            replay, response = await limited_body(request, services.settings.max_body_bytes)
-            if replay is not None:
-                request = Request(scope, replay)
         if response is None:
-            try:
-                response = await self.run(request)
-            except HTTPException as error:  # Strawberry's plain-text refusals, coded
-                response = coded_refusal(error.status_code, error.reason)
-        await response(scope, request.receive, send)
+            services: Services = request.app.state.services
+            body = await read_body(request, services.settings.max_body_bytes)
+            if isinstance(body, bytes):
+
+                async def handle(replay: Receive) -> None:
+                    await self._answer(Request(scope, replay), send)
+
+                # the client gone, nobody waits for the answer: stop making it
+                await cancel_when_gone(handle, body, receive, request.url.path)
+                return
+            response = body
+        await response(scope, receive, send)
+
+    async def _answer(self, request: Request, send: Send) -> None:
+        try:
+            response = await self.run(request)
+        except HTTPException as error:  # Strawberry's plain-text refusals, coded
+            response = coded_refusal(error.status_code, error.reason)
+        await response(request.scope, request.receive, send)
 
     def parse_json(self, data: str | bytes) -> Any:
         parsed = super().parse_json(data)

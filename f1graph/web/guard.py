@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
-from starlette.types import Message, Receive
 
 from f1graph.access import Identity, identity_of, key_from_params, remember_identity
 from f1graph.access.scope import gate_of
@@ -33,31 +32,24 @@ def error_response(error: F1GraphError, status: int | None = None) -> Response:
     return Response(dumps_json(body), code, headers, media_type="application/json")
 
 
-async def limited_body(request: Request, limit: int) -> tuple[Receive | None, Response | None]:
-    """Read the body up to ``limit`` bytes: a ``receive`` replaying it, or a 413 refusal (sent
-    before reading the rest when ``Content-Length`` already says it is too large)."""
-    too_large = error_response(BadRequestError(body_message(limit)), status=413)
+async def read_body(
+    request: Request, limit: int, too_large: Response | None = None
+) -> bytes | Response:
+    """The body, read up to ``limit`` bytes, or a 413 refusal (sent before reading the rest
+    when ``Content-Length`` already says it is too large); GraphQL-shaped unless given."""
+    if too_large is None:
+        too_large = error_response(BadRequestError(body_message(limit)), status=413)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        return None, too_large
+        return too_large
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            return None, too_large
+            return too_large
         chunks.append(chunk)
-    body = b"".join(chunks)
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await request.receive()  # the disconnect, when it comes
-
-    return replay, None
+    return b"".join(chunks)
 
 
 def _is_ide_page(request: Request) -> bool:

@@ -6,11 +6,18 @@ from typing import Any
 import pytest
 
 from f1graph.analysis.intervals import Gap, gap_analysis, parse_gap, standings
+from f1graph.analysis.running_order import RunningOrder
+from f1graph.openf1.records import Position
 from tests.analysis.independent import records, when
 from tests.analysis.make import at, gap, pos
 from tests.data import raw_rows
 
 pytestmark = pytest.mark.usefixtures("data_dir")
+
+
+def feed(rows: list[Position]) -> RunningOrder:
+    """The running order of a position feed alone (no laps, no grid)."""
+    return RunningOrder.build([], rows)
 
 
 class TestParseGap:
@@ -56,7 +63,7 @@ class TestStandings:
         for r in raw_rows(11253, "intervals"):
             if when(r["date"]) <= instant:
                 latest_gap[r["driver_number"]] = r
-        got = standings(records(11253, "position"), records(11253, "intervals"), instant)
+        got = standings(feed(records(11253, "position")), records(11253, "intervals"), instant)
         expected = sorted(latest_pos.values(), key=lambda r: (r["position"], r["driver_number"]))
         assert [(s.position, s.driver_number) for s in got] == [
             (r["position"], r["driver_number"]) for r in expected
@@ -68,17 +75,17 @@ class TestStandings:
 
     def test_qualifying_without_intervals(self) -> None:
         instant = when("2026-03-28T06:10:00+00:00")
-        got = standings(records(11249, "position"), [], instant)
+        got = standings(feed(records(11249, "position")), [], instant)
         assert got and all(s.interval is None and s.gap_to_leader is None for s in got)
         assert [s.position for s in got] == sorted(s.position for s in got if s.position)
 
     def test_before_any_row_and_empty(self) -> None:
-        assert standings([pos(10, 1, 1)], [gap(10, 1, 0, 0)], at(5)) == []
-        assert standings([], [], at(5)) == []
+        assert standings(feed([pos(10, 1, 1)]), [gap(10, 1, 0, 0)], at(5)) == []
+        assert standings(feed([]), [], at(5)) == []
 
     def test_lapped_car_known_only_from_intervals_comes_after(self) -> None:
         got = standings(
-            [pos(0, 1, 1), pos(0, 2, 2)],
+            feed([pos(0, 1, 1), pos(0, 2, 2)]),
             [gap(1, 1, 0, 0), gap(1, 2, 1.5, 1.5), gap(1, 3, 20.0, "+1 LAP")],
             at(2),
         )

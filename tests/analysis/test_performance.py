@@ -4,6 +4,7 @@ import pytest
 
 from f1graph.analysis.clean import LapContext
 from f1graph.analysis.performance import DriverPerformance, driver_performance, laps_completed
+from f1graph.analysis.running_order import RunningOrder
 from f1graph.openf1.records import SessionResult, StartingGrid
 from tests.analysis.independent import clean_times, records
 from tests.analysis.make import lap, pit, pos
@@ -16,12 +17,12 @@ def _suzuka() -> dict[int, DriverPerformance]:
     ctx = LapContext.build(
         records(11253, "laps"), records(11253, "pit"), records(11253, "race_control")
     )
-    got = driver_performance(
-        ctx,
+    running = RunningOrder.build(
+        records(11253, "laps"),
         records(11253, "position"),
-        records(11253, "session_result"),
         records(11249, "starting_grid"),  # the race's grid is served under qualifying
     )
+    got = driver_performance(ctx, running, records(11253, "session_result"))
     return {p.driver_number: p for p in got}
 
 
@@ -70,7 +71,7 @@ class TestEdges:
         ctx = LapContext.build(
             [lap(5, 1, 0.0, None), lap(5, 2, 95.0, 90.0), lap(5, 3, 185.0, None)]
         )
-        (got,) = driver_performance(ctx)
+        (got,) = driver_performance(ctx, RunningOrder.build(ctx.laps, []))
         assert (got.dnf, got.dns, got.dsq) == (None, None, None)
         assert got.laps_completed == 2  # lap 1 had no time but was completed
         assert (got.best_lap_s, got.best_lap_number, got.mean_clean_lap_s) == (90.0, 2, 90.0)
@@ -91,7 +92,9 @@ class TestEdges:
         ]
         got = {
             p.driver_number: p
-            for p in driver_performance(ctx, [pos(0, 5, 4), pos(100, 5, 6)], results, grid)
+            for p in driver_performance(
+                ctx, RunningOrder.build(ctx.laps, [pos(0, 5, 4), pos(100, 5, 6)], grid), results
+            )
         }
         dnf, dns = got[5], got[7]
         assert (dnf.dnf, dnf.laps_completed, dnf.pit_stops) == (True, 2, 1)
@@ -106,5 +109,5 @@ class TestEdges:
         assert (dns.mean_clean_lap_s, dns.best_sector_1_s, dns.pit_stops) == (None, None, 0)
 
     def test_empty(self) -> None:
-        assert driver_performance(LapContext.build([])) == []
+        assert driver_performance(LapContext.build([]), RunningOrder.build([], [])) == []
         assert laps_completed([]) == 0

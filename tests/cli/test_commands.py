@@ -71,8 +71,8 @@ class TestPreloadCommand:
     async def test_unknown_session_fails(self) -> None:
         out = io.StringIO()
         settings = Settings(source=DATA_DIR, redis_url=REDIS_URL)
-        assert await preload(settings, 1, telemetry=False, out=out) == 1
-        assert "Session 1 does not exist." in out.getvalue()
+        assert await preload(settings, 1, telemetry=False, out=out) == 2  # a bad argument
+        assert out.getvalue().splitlines()[-1] == "f1graph preload: Session 1 does not exist."
 
 
 class TestRecordCommand:

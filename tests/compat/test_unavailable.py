@@ -39,3 +39,23 @@ async def test_a_driver_without_driver_rows_is_served_with_his_number(app_url: s
     body = response.json()
     assert body["data"]["driverNumber"] == number and body["data"]["nameAcronym"] is None
     assert body["unavailable"] == [{"sessionKey": OLD_RACE, "dataset": "drivers"}]
+
+
+async def test_graphql_over_http_lists_the_unavailable_datasets(app_url: str) -> None:
+    query = (
+        "query($k: Int!) { session(sessionKey: $k) { safetyCarPeriods { kind }"
+        " laps(driverNumber: 1) { trackStatus } performance { pitStops } } }"
+    )
+    async with httpx.AsyncClient(base_url=app_url, timeout=120) as client:
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": {"k": OLD_RACE}}
+        )
+    body = response.json()
+    assert response.status_code == 200 and "errors" not in body, body
+    session = body["data"]["session"]
+    assert session["safetyCarPeriods"] is None
+    assert {lap["trackStatus"] for lap in session["laps"]} == {None}
+    assert {p["pitStops"] for p in session["performance"]} == {None}
+    assert body["extensions"]["unavailable"] == [
+        {"sessionKey": OLD_RACE, "dataset": e} for e in ("pit", "position", "race_control")
+    ]

@@ -94,9 +94,8 @@ class TestSeek:
     async def test_snapshot_is_the_standings_at_from(self) -> None:
         tl = await timeline(11253)
         snapshot = (await collect(tl, ReplayOptions(speed=0, start=MID)))[0][0].payload
-        positions = tl.state.positions
         intervals = tl.state.intervals
-        assert snapshot.order == standings(positions, intervals, MID)
+        assert snapshot.order == standings(tl.state.running, intervals, MID)
         assert [s.driver_number for s in snapshot.order] == latest_positions(11253, MID)
         leader = snapshot.order[0]
         assert leader.position == 1 and leader.gap_to_leader is not None

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
 from f1graph.cache import keys
 from f1graph.observe import metrics
 from f1graph.web import create_app
+from tests.data import raw_rows
 from tests.responses.conftest import QUERY, RACE, Served, settings_for
 from tests.servers import serve_in_thread
 
@@ -141,7 +142,8 @@ class TestResponseCache:
     async def test_a_session_ended_less_than_a_day_ago_is_not_cached(
         self, served: Served, client: httpx.AsyncClient
     ) -> None:
-        end = await served.app.state.services.datasets.session_end(RACE)
+        row = next(r for r in raw_rows(None, "sessions") if r["session_key"] == RACE)
+        end = datetime.fromisoformat(row["date_end"])
         recent = (end + timedelta(hours=3)).timestamp()
         served.front.clock = lambda: recent
         first = await served.post(client)
@@ -179,3 +181,28 @@ class TestSwitchedOff:
             assert app.state.responses.executions == 2
             assert later.headers["x-cache"] == "MISS"
             assert len({a.content for a in together}) == 1
+
+
+class TestRestShim:
+    """The REST shim's routes coalesce and cache the same way."""
+
+    async def test_twenty_identical_cold_requests_execute_once(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        served.fake.delay_s = 0.2
+        url = f"{served.url}/api/v1/laps/{RACE}/fastest"
+        answers = await asyncio.gather(*(client.get(url) for _ in range(20)))
+        assert served.front.executions == 1
+        assert {a.status_code for a in answers} == {200}
+        assert len({a.content for a in answers}) == 1
+        assert answers[0].json()["sessionKey"] == RACE
+        assert Counter(a.headers["x-cache"] for a in answers)["MISS"] == 1
+        assert served.fake.counts["laps"] == 1
+
+    async def test_a_rest_mutation_is_never_coalesced(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        url = f"{served.url}/api/v1/sessions/{RACE}/cache"
+        answers = await asyncio.gather(*(client.delete(url) for _ in range(3)))
+        assert {a.headers["x-cache"] for a in answers} == {"BYPASS"}
+        assert served.front.executions == 0

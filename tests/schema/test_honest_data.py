@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from tests.data import raw_rows
-from tests.edited import edited_services, nothing, run
+from tests.edited import edited_services, nothing, run, without
 from tests.schema.conftest import Execute
 
 OLD_RACE = 9539  # Barcelona 2024: laps, stints and weather only
@@ -71,7 +73,7 @@ class TestMissingPitData:
         assert raw_rows(OLD_RACE, "pit") == []
         assert {p["pitStops"] for p in session["performance"]} == {None}
         assert session["pitStops"] is None and session["pitStopAnalysis"] is None
-        assert missing == {(OLD_RACE, "pit"), (OLD_RACE, "race_control")}
+        assert missing == {(OLD_RACE, e) for e in ("pit", "race_control", "position")}
         # the stops from stints are still known: one fewer than the driver's stints
         expected = {d: len(rows) - 1 for d, rows in stints_of(OLD_RACE).items()}
         assert {s["driverNumber"]: s["stops"] for s in session["tyreStrategies"]} == expected
@@ -323,3 +325,192 @@ class TestCoverageAndLegitimatelyEmpty:
         assert result.errors is None, result.errors
         assert result.data["session"] == {"intervals": [], "gapAnalysis": [], "overtakes": []}
         assert unavailable(result) == set()
+
+
+def lights_out(session_key: int) -> datetime:
+    return min(
+        when(r["date_start"])
+        for r in raw_rows(session_key, "laps")
+        if r["lap_number"] == 1 and r["date_start"]
+    )
+
+
+def pre_start_rows(session_key: int) -> Any:
+    """An edit removing the position rows dated before the start (as OpenF1 serves some races)."""
+    start = lights_out(session_key)
+    return without(lambda r: when(r["date"]) < start)
+
+
+def feed_at(session_key: int, driver: int, instant: datetime) -> int | None:
+    """The car's position in the recorded (unedited) feed at ``instant``."""
+    held = None
+    for r in sorted(raw_rows(session_key, "position"), key=lambda r: r["date"]):
+        if r["driver_number"] == driver and when(r["date"]) <= instant:
+            held = r["position"]
+    return held
+
+
+RUNNING_VIEWS = (
+    "raceProgress { lapNumber leaderDriverNumber order { position driverNumber completedAt } }"
+    " positionChanges { driverNumber startPosition finishPosition placesGained"
+    "   changes { date fromPosition toPosition } }"
+    " performance { driverNumber startPosition finishPosition }"
+)
+
+
+class TestTheStart:
+    async def test_the_start_is_the_last_row_before_lights_out(self, execute: Execute) -> None:
+        session, _ = await session_answer(execute, 11280, RUNNING_VIEWS)
+        start = lights_out(11280)
+        expected: dict[int, int] = {}
+        for r in sorted(raw_rows(11280, "position"), key=lambda r: r["date"]):
+            if when(r["date"]) < start:
+                expected[r["driver_number"]] = r["position"]
+        got = {d["driverNumber"]: d["startPosition"] for d in session["positionChanges"]}
+        assert got == expected
+        assert {p["driverNumber"]: p["startPosition"] for p in session["performance"]} == expected
+
+    async def test_without_rows_before_the_start_the_start_is_unknown(self) -> None:
+        async with edited_services({(11280, "position"): pre_start_rows(11280)}) as services:
+            result = await run(services, on_session(RUNNING_VIEWS), {"k": 11280})
+        assert result.errors is None, result.errors
+        session = result.data["session"]
+        assert {d["startPosition"] for d in session["positionChanges"]} == {None}
+        assert {d["placesGained"] for d in session["positionChanges"]} == {None}
+        assert {p["startPosition"] for p in session["performance"]} == {None}
+        # the finish does not depend on the start: still the classification
+        classified = {r["driver_number"]: r["position"] for r in raw_rows(11280, "session_result")}
+        for d in session["positionChanges"]:
+            if classified.get(d["driverNumber"]):
+                assert d["finishPosition"] == classified[d["driverNumber"]]
+
+
+class TestACarWithoutPositionRows:
+    async def test_the_winner_without_rows_is_placed_where_the_feed_had_him(self) -> None:
+        winner = next(
+            r["driver_number"] for r in raw_rows(RACE, "session_result") if r["position"] == 1
+        )
+        edit = {(RACE, "position"): without(lambda r: r["driver_number"] == winner)}
+        async with edited_services(edit) as services:
+            result = await run(services, on_session(RUNNING_VIEWS), {"k": RACE})
+        assert result.errors is None, result.errors
+        session = result.data["session"]
+        mine = next(d for d in session["positionChanges"] if d["driverNumber"] == winner)
+        assert (mine["startPosition"], mine["finishPosition"]) == (1, 1)
+        checked = 0
+        for lap in session["raceProgress"]:
+            for entry in lap["order"]:
+                if entry["driverNumber"] == winner:
+                    # completed from the laps, his place is the one the real feed gave him
+                    truth = feed_at(RACE, winner, when(entry["completedAt"]))
+                    assert entry["position"] == truth, lap["lapNumber"]
+                    checked += 1
+        assert checked == sum(1 for r in raw_rows(RACE, "laps") if r["driver_number"] == winner)
+
+
+def _winner(session_key: int) -> int:
+    return next(
+        r["driver_number"] for r in raw_rows(session_key, "session_result") if r["position"] == 1
+    )
+
+
+# races as recorded, and as OpenF1 serves some (rows removed at run time)
+CASES: dict[str, tuple[int, dict[tuple[int, str], Any]]] = {
+    "suzuka": (RACE, {}),
+    "miami": (11280, {}),
+    "barcelona-no-feed": (OLD_RACE, {}),
+    "suzuka-winner-without-rows": (
+        RACE,
+        {(RACE, "position"): without(lambda r: r["driver_number"] == _winner(RACE))},
+    ),
+    "miami-no-rows-before-the-start": (11280, {(11280, "position"): pre_start_rows(11280)}),
+}
+_VIEWS: dict[str, dict[str, Any]] = {}
+
+
+async def views(case: str) -> dict[str, Any]:
+    """Race progress, position changes, performance, and the standings at every instant a car
+    completed a lap and after the race, for one case (computed once per test run)."""
+    if case not in _VIEWS:
+        session_key, edits = CASES[case]
+        async with edited_services(edits) as services:
+            first = await run(services, on_session(RUNNING_VIEWS), {"k": session_key})
+            assert first.errors is None, first.errors
+            session = first.data["session"]
+            instants = sorted(
+                {e["completedAt"] for lap in session["raceProgress"] for e in lap["order"]}
+            )
+            end = max(when(t) for t in instants) + timedelta(hours=2)
+            asked = [*instants, end.isoformat()]
+            standings: dict[str, dict[int, int]] = {}
+            for first_i in range(0, len(asked), 30):  # within the bounds on a query (aliases)
+                chunk = asked[first_i : first_i + 30]
+                fields = " ".join(
+                    f's{i}: standings(at: "{t}") {{ driverNumber position }}'
+                    for i, t in enumerate(chunk)
+                )
+                second = await run(services, on_session(fields), {"k": session_key})
+                assert second.errors is None, second.errors
+                for i, t in enumerate(chunk):
+                    found = second.data["session"][f"s{i}"]
+                    standings[t] = {s["driverNumber"]: s["position"] for s in found}
+        _VIEWS[case] = {**session, "standings": standings, "end": end.isoformat()}
+    return _VIEWS[case]
+
+
+def position_from_changes(driver: dict[str, Any], instant: datetime) -> int | None:
+    """A driver's place at ``instant`` read back from positionChanges alone."""
+    changes = driver["changes"]
+    done = [c for c in changes if when(c["date"]) <= instant]
+    if done:
+        return done[-1]["toPosition"]  # type: ignore[no-any-return]
+    if driver["startPosition"] is not None:
+        return driver["startPosition"]  # type: ignore[no-any-return]
+    if changes:
+        return changes[0]["fromPosition"]  # type: ignore[no-any-return]
+    return driver["finishPosition"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("case", CASES)
+class TestOneRunningOrder:
+    """The four running-order views of a race agree on every lap."""
+
+    async def test_standings_agree_with_race_progress_on_every_lap(self, case: str) -> None:
+        got = await views(case)
+        assert len(got["raceProgress"]) >= 50
+        for lap in got["raceProgress"]:
+            for entry in lap["order"]:
+                at_line = got["standings"][entry["completedAt"]]
+                assert at_line[entry["driverNumber"]] == entry["position"], lap["lapNumber"]
+            assert lap["leaderDriverNumber"] == lap["order"][0]["driverNumber"]
+
+    async def test_position_changes_agree_with_race_progress_on_every_lap(self, case: str) -> None:
+        got = await views(case)
+        drivers = {d["driverNumber"]: d for d in got["positionChanges"]}
+        for lap in got["raceProgress"]:
+            for entry in lap["order"]:
+                driver = drivers[entry["driverNumber"]]
+                place = position_from_changes(driver, when(entry["completedAt"]))
+                assert place == entry["position"], (lap["lapNumber"], entry)
+
+    async def test_finishing_positions_agree_with_the_standings_at_the_end(self, case: str) -> None:
+        got = await views(case)
+        final = got["standings"][got["end"]]
+        finish = {d["driverNumber"]: d["finishPosition"] for d in got["positionChanges"]}
+        assert finish == final
+        assert sorted(final.values()) == list(range(1, len(final) + 1))
+        last_lap = got["raceProgress"][-1]
+        assert [e["driverNumber"] for e in last_lap["order"]] == sorted(
+            (e["driverNumber"] for e in last_lap["order"]), key=lambda d: final[d]
+        )
+        classified = {
+            r["driver_number"]: r["position"]
+            for r in raw_rows(CASES[case][0], "session_result")
+            if r["position"]
+        }
+        for p in got["performance"]:
+            if p["driverNumber"] in final and p["driverNumber"] not in classified:
+                assert p["finishPosition"] == final[p["driverNumber"]]
+            elif p["driverNumber"] in classified:
+                assert p["finishPosition"] == classified[p["driverNumber"]]
+                assert final[p["driverNumber"]] == classified[p["driverNumber"]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,8 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from f1graph import __version__
 from f1graph.settings import Settings
 from f1graph.web import create_app
-from tests.data import DATA_DIR
-from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
+from tests.fake_openf1 import FakeOpenF1
 from tests.servers import serve_in_thread
 
 WINNER = "query Winner { session(sessionKey: 11253) { sessionName } }"
@@ -42,21 +40,15 @@ def json_lines(err: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def fake() -> FakeOpenF1:
-    return make_fake_openf1(DATA_DIR)
-
-
-@pytest.fixture
-def settings(fake: FakeOpenF1) -> Iterator[Settings]:
-    with serve_in_thread(fake) as url:
-        yield Settings(
-            openf1_url=f"{url}/v1",
-            rate_per_second=1000,
-            rate_per_minute=100_000,
-            retries=1,
-            breaker_failures=2,
-            log_format="json",
-        )
+def settings(fake_url: str) -> Settings:
+    return Settings(
+        openf1_url=f"{fake_url}/v1",
+        rate_per_second=1000,
+        rate_per_minute=100_000,
+        retries=1,
+        breaker_failures=2,
+        log_format="json",
+    )
 
 
 def serve(settings: Settings, **changes: Any) -> Any:
