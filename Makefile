@@ -60,5 +60,8 @@ bench:
 fuzz:
 	F1GRAPH_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/execution/test_differential.py
 
+load:  # 100 concurrent clients for a minute, mixed queries: errors (target 0) and p99
+	$(BIN)/python -m bench.load --clients 100 --seconds 60
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote
 
 import orjson
 from starlette.applications import Starlette
@@ -28,7 +29,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from f1graph.openf1.endpoints import ENDPOINTS
-from f1graph.openf1.filters import parse_query_string
+from f1graph.openf1.filters import OPERATORS, Filter, Filters
 from f1graph.openf1.recorded import RecordedSource
 
 BAD_GATEWAY_PAGE = (
@@ -173,3 +174,21 @@ async def _start(send: Send, status: int, length: int | None) -> None:
 def make_fake_openf1(directory: Path, *, empty_as_404: bool = True) -> FakeOpenF1:
     """A fake OpenF1 serving the recorded data in ``directory`` (laid out like ``dev/``)."""
     return FakeOpenF1(directory, empty_as_404=empty_as_404)
+
+
+def parse_query_string(query: str) -> Filters:
+    """Parse a query string written with OpenF1's operators back into filters (what OpenF1 does
+    with the gateway's requests). Unknown syntax raises ``ValueError``."""
+    out: list[Filter] = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        text = unquote(part.replace("+", " "))
+        for op in OPERATORS:
+            field, sep, value = text.partition(op)
+            if sep and field:
+                out.append(Filter(field, op, value))
+                break
+        else:
+            raise ValueError(f"cannot read the filter {text!r}")
+    return tuple(out)

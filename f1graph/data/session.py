@@ -1,7 +1,7 @@
 """The session view: one session's datasets and every result derived from them, for one request.
 
-Resolvers read a session only through its view (``Context.session(key)``), and the view owns the
-one memo rule of f1graph:
+Resolvers read a session's datasets only through its view (``Context.session(key)``), and the
+view owns the one memo rule of f1graph:
 
 **Once per dataset version, process-wide**: a session-wide analysis (an :class:`Analysis`: a
 function of the session's datasets and of other session-wide analyses, with no argument of the

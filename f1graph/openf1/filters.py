@@ -63,23 +63,3 @@ def to_query_string(filters: Iterable[Filter]) -> str:
         else quote(f.field + f.op, safe="") + quote(f.render_value(), safe="")
         for f in filters
     )
-
-
-def parse_query_string(query: str) -> Filters:
-    """Parse a query string written with OpenF1's operators back into filters (for the fake
-    server and the recorded source). Unknown syntax raises ``ValueError``."""
-    from urllib.parse import unquote
-
-    out: list[Filter] = []
-    for part in query.split("&"):
-        if not part:
-            continue
-        text = unquote(part.replace("+", " "))
-        for op in OPERATORS:
-            field, sep, value = text.partition(op)
-            if sep and field:
-                out.append(Filter(field, op, value))
-                break
-        else:
-            raise ValueError(f"cannot read the filter {text!r}")
-    return tuple(out)

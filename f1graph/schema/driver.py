@@ -10,11 +10,11 @@ from f1graph.errors import NotFoundError
 from f1graph.openf1 import INTERVALS, LAPS, PIT, POSITION, SESSION_RESULT, STINTS, records
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import DriverAnalysisFields
-from f1graph.schema.common import UNKNOWN, Presents, arg, loaders
+from f1graph.schema.common import UNKNOWN, Presents, arg
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import SessionResult
-from f1graph.schema.session_data import known_driver_rows
+from f1graph.schema.session_data import known_driver_rows, session_view
 from f1graph.schema.stint import Stint
 from f1graph.schema.telemetry import DriverTelemetryFields
 from f1graph.schema.timing import PitStop, Position
@@ -48,7 +48,7 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields, Presents[records.Drive
     async def lap(
         self, info: Info, lap_number: Annotated[int, arg("The lap number, from 1.")]
     ) -> Lap | None:
-        dataset = await loaders(info).dataset(LAPS, self.session_key)
+        dataset = await session_view(info, self.session_key).dataset(LAPS)
         row = dataset.by_driver_lap.get((self.driver_number, lap_number))
         if row is None:
             raise NotFoundError(
@@ -79,5 +79,7 @@ class Driver(DriverAnalysisFields, DriverTelemetryFields, Presents[records.Drive
 
     @strawberry.field(description="The driver's classification in the session, if published.")
     async def result(self, info: Info) -> SessionResult | None:
-        rows = await loaders(info).driver_rows(SESSION_RESULT, self.session_key, self.driver_number)
+        rows = await session_view(info, self.session_key).driver_rows(
+            SESSION_RESULT, self.driver_number
+        )
         return SessionResult.one(rows[0]) if rows else None

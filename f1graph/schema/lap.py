@@ -12,8 +12,8 @@ from f1graph.analysis.stints import stint_for_lap
 from f1graph.openf1 import STINTS, records
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import LapAnalysisFields
-from f1graph.schema.common import Presents, loaders
-from f1graph.schema.session_data import session_drivers
+from f1graph.schema.common import Presents
+from f1graph.schema.session_data import session_drivers, session_view
 from f1graph.schema.telemetry import LapTelemetryFields
 
 if TYPE_CHECKING:
@@ -112,6 +112,6 @@ class Lap(LapAnalysisFields, LapTelemetryFields, Presents[records.Lap]):
     async def stint(
         self, info: Info
     ) -> Annotated[Stint, strawberry.lazy("f1graph.schema.stint")] | None:
-        stints = await loaders(info).driver_rows(STINTS, self.session_key, self.driver_number)
+        stints = await session_view(info, self.session_key).driver_rows(STINTS, self.driver_number)
         found = stint_for_lap(self, stints)  # type: ignore[arg-type]
         return cast("Stint", found) if found is not None else None

@@ -9,16 +9,16 @@ import strawberry
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import DRIVERS, MEETINGS, SESSIONS, where
 from f1graph.runtime import Info
-from f1graph.schema.common import arg, loaders, query_rows
+from f1graph.schema.common import arg, query_rows
 from f1graph.schema.driver import Driver
 from f1graph.schema.meeting import Meeting, _by_start
 from f1graph.schema.session import Session
-from f1graph.schema.session_data import session_drivers
+from f1graph.schema.session_data import session_drivers, session_view
 
 
 async def session_by_key(info: Info, session_key: int) -> Session:
     """The session, or a NOT_FOUND error."""
-    rows = await loaders(info).rows(SESSIONS, session_key)
+    rows = await session_view(info, session_key).rows(SESSIONS)
     if not rows:
         raise NotFoundError(f"Session {session_key} does not exist.")
     return Session.one(rows[0])

@@ -30,7 +30,6 @@ from f1graph.schema.common import (
     Presents,
     arg,
     in_window,
-    loaders,
     query_rows,
 )
 from f1graph.schema.coverage import COVERAGE_DESCRIPTION, DatasetCoverage, session_coverage
@@ -38,7 +37,7 @@ from f1graph.schema.driver import Driver
 from f1graph.schema.interval import Interval
 from f1graph.schema.lap import Lap
 from f1graph.schema.result import GridSlot, SessionResult
-from f1graph.schema.session_data import filed_grid_rows, known_rows, session_drivers
+from f1graph.schema.session_data import filed_grid_rows, known_rows, session_drivers, session_view
 from f1graph.schema.stint import Stint
 from f1graph.schema.telemetry import SessionTelemetryFields
 from f1graph.schema.timing import (
@@ -118,7 +117,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields, Presents[records.Se
         driver_number: Annotated[int | None, arg("Only this car number.")] = None,
         lap_number: Annotated[int | None, arg("Only this lap number.")] = None,
     ) -> list[Lap] | None:
-        dataset = await loaders(info).known(LAPS, self.session_key)
+        dataset = await session_view(info, self.session_key).known(LAPS)
         if dataset is None:
             return None
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
@@ -159,7 +158,7 @@ class Session(SessionAnalysisFields, SessionTelemetryFields, Presents[records.Se
         from_: FromArg = None,
         to: ToArg = None,
     ) -> list[Interval] | None:
-        dataset = await loaders(info).known(INTERVALS, self.session_key)
+        dataset = await session_view(info, self.session_key).known(INTERVALS)
         if dataset is None:
             return None
         rows = dataset.rows if driver_number is None else dataset.for_driver(driver_number)
@@ -216,8 +215,8 @@ class Session(SessionAnalysisFields, SessionTelemetryFields, Presents[records.Se
 
     @strawberry.field(description="Every overtake (races only), in time order.")
     async def overtakes(self, info: Info) -> list[Overtake]:
-        return Overtake.many(await loaders(info).rows(OVERTAKES, self.session_key))
+        return Overtake.many(await session_view(info, self.session_key).rows(OVERTAKES))
 
     @strawberry.field(description="Team radio clips, in time order.")
     async def team_radio(self, info: Info) -> list[TeamRadio]:
-        return TeamRadio.many(await loaders(info).rows(TEAM_RADIO, self.session_key))
+        return TeamRadio.many(await session_view(info, self.session_key).rows(TEAM_RADIO))

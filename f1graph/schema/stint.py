@@ -9,7 +9,8 @@ import strawberry
 from f1graph.openf1 import LAPS, records
 from f1graph.runtime import Info
 from f1graph.schema.analysis_fields import StintAnalysisFields
-from f1graph.schema.common import Presents, loaders
+from f1graph.schema.common import Presents
+from f1graph.schema.session_data import session_view
 
 if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
@@ -35,5 +36,5 @@ class Stint(StintAnalysisFields, Presents[records.Stint]):
         if self.lap_start is None:
             return []
         end = self.lap_end if self.lap_end is not None else 10_000
-        rows = await loaders(info).driver_rows(LAPS, self.session_key, self.driver_number)
+        rows = await session_view(info, self.session_key).driver_rows(LAPS, self.driver_number)
         return cast("list[Lap]", [r for r in rows if self.lap_start <= r.lap_number <= end])

@@ -23,6 +23,7 @@ from f1graph.openf1.columns import CarDataColumns, LocationColumns
 from f1graph.openf1.records import Lap as LapRecord
 from f1graph.runtime import Info
 from f1graph.schema.common import arg, loaders
+from f1graph.schema.session_data import session_view
 from f1graph.schema.telemetry_series import CarData, Location, check_max_points
 from f1graph.schema.telemetry_types import Comparison, DrsAnalysis, GearAnalysis, SpeedAnalysis
 from f1graph.telemetry import RangeRequest, TelemetryLoader, epoch_ms
@@ -77,7 +78,7 @@ async def _driver_range(
     from_ms, to_ms = _range(from_, to)
     if lap is None:
         return from_ms, to_ms
-    dataset = await loaders(info).dataset(LAPS, session_key)
+    dataset = await session_view(info, session_key).dataset(LAPS)
     record = dataset.by_driver_lap.get((driver_number, lap))
     if record is None:
         raise NotFoundError(f"Driver {driver_number} has no lap {lap} in session {session_key}.")
@@ -108,13 +109,13 @@ async def _location(
 async def _whole_session(info: Info, session_key: int) -> tuple[CarDataColumns, list[Any], int]:
     loader = _telemetry(info)
     cols = await loader.session_columns(session_key, "car_data")
-    laps = await loaders(info).rows(LAPS, session_key)
+    laps = await session_view(info, session_key).rows(LAPS)
     return cast(CarDataColumns, cols), laps, (await loader.info(session_key)).season
 
 
 async def _one_car(info: Info, session_key: int, number: int) -> tuple[CarDataColumns, list[Any]]:
     cols = await _telemetry(info).read(RangeRequest(session_key, "car_data", number))
-    laps = await loaders(info).driver_rows(LAPS, session_key, number)
+    laps = await session_view(info, session_key).driver_rows(LAPS, number)
     return cast(CarDataColumns, cols), laps
 
 
@@ -185,7 +186,7 @@ class SessionTelemetryFields:
         numbers = sorted(set(driver_numbers))
         if not numbers:
             raise BadRequestError("compareDrivers needs at least one driver number.")
-        laps = await loaders(info).dataset(LAPS, session_key)
+        laps = await session_view(info, session_key).dataset(LAPS)
         requests = []
         for n in numbers:
             record = None if lap is None else laps.by_driver_lap.get((n, lap))

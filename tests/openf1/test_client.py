@@ -26,9 +26,10 @@ from f1graph.errors import (
 )
 from f1graph.openf1.breaker import BreakerState, CircuitBreaker
 from f1graph.openf1.client import OpenF1Client
-from f1graph.openf1.filters import Filter, parse_query_string, where
+from f1graph.openf1.filters import Filter, where
 from f1graph.openf1.ratelimit import RateBudget
 from tests.data import raw_bytes, raw_rows
+from tests.fake_openf1 import parse_query_string
 
 BASE = "http://127.0.0.1:8765/v1"
 LAPS = f"{BASE}/laps"

@@ -14,9 +14,10 @@ import orjson
 import pytest
 
 from f1graph.errors import BadRequestError, UpstreamBadResponseError
-from f1graph.openf1.filters import Filter, parse_query_string, to_query_string, where
+from f1graph.openf1.filters import Filter, to_query_string, where
 from f1graph.openf1.recorded import RecordedSource
 from tests.data import DATA_DIR, raw_rows
+from tests.fake_openf1 import parse_query_string
 
 Rows = list[dict[str, Any]]
 
