@@ -15,6 +15,7 @@ from datetime import datetime
 
 from f1graph.analysis.intervals import standings
 from f1graph.analysis.running_order import RunningOrder, lap_end_times
+from f1graph.analysis.stints import own_lap_ranges
 from f1graph.analysis.track_status import TrackTimeline
 from f1graph.openf1.records import Interval, Lap, Position, Stint
 from f1graph.replay.events import Snapshot, TrackOutline, Tyres
@@ -25,10 +26,12 @@ MAX_SNAPSHOTS = 256  # snapshots kept per session (a few KB each)
 
 @dataclass(frozen=True, slots=True)
 class StintSpan:
-    """A stint and when it began: the start of its first lap (unknown: ``None``)."""
+    """A stint and when it began: the start of its first own lap (see
+    :func:`f1graph.analysis.stints.first_own_lap`; unknown: ``None``)."""
 
     stint: Stint
     begin: datetime | None
+    first_lap: int | None = None
 
 
 @dataclass(eq=False)
@@ -78,11 +81,11 @@ class SessionState:
             if lap.date_start is not None
         }
         spans: defaultdict[int, list[StintSpan]] = defaultdict(list)
+        own = own_lap_ranges(stints)
         for stint in sorted(stints, key=lambda s: (s.driver_number, s.stint_number)):
-            begin = None
-            if stint.lap_start is not None:
-                begin = starts.get((stint.driver_number, stint.lap_start))
-            spans[stint.driver_number].append(StintSpan(stint, begin))
+            first, _ = own[stint.driver_number, stint.stint_number]
+            begin = None if first is None else starts.get((stint.driver_number, first))
+            spans[stint.driver_number].append(StintSpan(stint, begin, first))
         return cls(
             positions=sorted(positions, key=lambda p: p.date),
             intervals=sorted(intervals, key=lambda i: i.date),
@@ -99,13 +102,16 @@ class SessionState:
         out: list[Tyres] = []
         for driver, spans in sorted(self.stints.items()):
             begun = [s for s in spans if s.begin is not None and s.begin <= at]
-            current = begun[-1].stint if begun else spans[0].stint
+            span = begun[-1] if begun else spans[0]
+            current = span.stint
+            # tyre age as analysis.stints.tyre_age defines it: the set's age at fitting on its
+            # first own lap (the out-lap), one more for each of its own laps completed by then
             age = current.tyre_age_at_start
-            if age is not None and current.lap_start is not None:
+            if age is not None and span.first_lap is not None:
                 age += sum(
                     1
                     for n, end in self._lap_ends_by_driver.get(driver, ())
-                    if n >= current.lap_start
+                    if n >= span.first_lap
                     and (current.lap_end is None or n <= current.lap_end)
                     and end <= at
                 )

@@ -118,6 +118,32 @@ class TestSeek:
         assert {t.driver_number: t.compound for t in snapshot.tyres} == expected
         assert snapshot.lap_number == max(n for (_, n), at in started.items() if at <= MID)
 
+    async def test_on_an_out_lap_the_new_set_is_its_age_at_fitting(self) -> None:
+        # Canada 2024 files each in-lap under both stints: the new set starts on the out-lap
+        tl = await timeline(9531)
+        stints = sorted(raw_rows(9531, "stints"), key=lambda s: s["stint_number"])
+        checked = 0
+        for r in raw_rows(9531, "laps"):
+            if not r["is_pit_out_lap"] or r["lap_number"] == 1 or r["date_start"] is None:
+                continue
+            fitted = [
+                s
+                for s in stints
+                if s["driver_number"] == r["driver_number"]
+                and s["lap_start"] is not None
+                and s["lap_start"] <= r["lap_number"] <= (s["lap_end"] or 1 << 20)
+            ][-1]
+            tyres = {
+                t.driver_number: t
+                for t in tl.state.tyres_at(when(r["date_start"]) + timedelta(seconds=1))
+            }[r["driver_number"]]
+            assert (tyres.stint_number, tyres.tyre_age_laps) == (
+                fitted["stint_number"],
+                fitted["tyre_age_at_start"],
+            )
+            checked += 1
+        assert checked >= 10
+
     async def test_to_stops_there(self) -> None:
         to = MID + timedelta(minutes=5)
         events = await collect((await timeline(11253)), ReplayOptions(speed=0, start=MID, end=to))
