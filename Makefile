@@ -56,9 +56,13 @@ bench:
 	$(BIN)/python -m bench.telemetry
 	$(BIN)/python -m bench.shim
 	$(BIN)/python -m bench.replay
+	$(BIN)/python -m bench.faults
 
+# the long runs: the executor's differential test, schemathesis against the GraphQL schema
+# (make test runs a few examples of each)
 fuzz:
 	F1GRAPH_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/execution/test_differential.py
+	F1GRAPH_FUZZ_EXAMPLES=300 $(BIN)/pytest -q -p no:cacheprovider tests/test_graphql_fuzz.py
 
 load:  # 100 concurrent clients for a minute, mixed queries: errors (target 0) and p99
 	$(BIN)/python -m bench.load --clients 100 --seconds 60

@@ -89,6 +89,7 @@ class UpstreamError(F1GraphError):
 
     code = "OPENF1_API_UNAVAILABLE"
     status = 503
+    retry_after_s: float | None = None  # when to try again, if known (REST ``Retry-After``)
 
 
 class UpstreamUnavailableError(UpstreamError):
@@ -109,6 +110,10 @@ class UpstreamBadResponseError(UpstreamError):
 
 class CircuitOpenError(UpstreamError):
     """The circuit breaker is open after repeated failures; OpenF1 was not called."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class SessionLoadingError(UpstreamError):

@@ -11,6 +11,11 @@ from typing import Any
 
 import uvicorn
 
+# Timeouts for tests that are not about timeouts: on a busy shared machine the fake OpenF1 may
+# take seconds to answer, and the defaults (8 s a try, 10 s a request) would turn that into
+# OPENF1_API_UNAVAILABLE and an open breaker. Bounds on a hang, not speeds.
+UNDER_LOAD: dict[str, float] = {"read_timeout_s": 120.0, "request_timeout_s": 300.0}
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nothing listens on (for a while: nothing holds it)."""

@@ -14,7 +14,7 @@ from f1graph.settings import Settings
 from f1graph.web import create_app
 from tests.data import raw_rows
 from tests.fake_openf1 import FakeOpenF1
-from tests.servers import serve_in_thread
+from tests.servers import UNDER_LOAD, serve_in_thread
 
 QUERY = """
 { session(sessionKey: 11253) {
@@ -31,7 +31,7 @@ def settings_for(fake_url: str) -> Settings:
         openf1_url=f"{fake_url}/v1",
         rate_per_second=1000,
         rate_per_minute=100_000,
-        request_timeout_s=300,
+        **UNDER_LOAD,
     )
 
 

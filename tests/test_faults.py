@@ -189,3 +189,27 @@ class TestRestDeadline:
                 assert REQUEST_TIMEOUT_S - 0.5 < elapsed < REQUEST_TIMEOUT_S + SLACK_S
         finally:
             fake.reset()
+
+
+class TestRetryAfter:
+    """An open circuit says when it tries again: GraphQL ``extensions.retryAfter``, REST
+    ``Retry-After``, both the seconds left before it half-opens."""
+
+    async def test_open_circuit(self, fake: FakeOpenF1, fake_url: str) -> None:
+        fake.reset()
+        try:
+            with serve_in_thread(gateway(fake_url, "absent")) as url:
+                fail(fake, "html_500")
+                async with httpx.AsyncClient(timeout=120) as http:
+                    await ask(http, url)  # three failed tries open the breaker
+                    await wait_for_circuit(http, url, "open")
+                    body = await ask(http, url)
+                    rest = await http.get(f"{url}/api/v1/sessions/{SESSION}/drivers")
+                error = body["errors"][0]
+                assert error["extensions"]["code"] == "OPENF1_API_UNAVAILABLE"
+                assert "circuit is open" in error["message"]
+                assert 500 < error["extensions"]["retryAfter"] <= 600  # breaker_reset_s=600
+                assert rest.status_code == 503
+                assert 500 < int(rest.headers["retry-after"]) <= 600
+        finally:
+            fake.reset()

@@ -25,7 +25,7 @@ from f1graph.settings import Settings
 from f1graph.web import create_app
 from tests.data import DATA_DIR
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
-from tests.servers import free_port, serve_in_thread
+from tests.servers import UNDER_LOAD, free_port, serve_in_thread
 
 SESSIONS = (11253, 11249, 11280)
 CLIENTS = 6
@@ -168,7 +168,7 @@ class TestRedisKilledMidLoad:
             redis_url=redis_server.url,
             rate_per_second=1000,
             rate_per_minute=100_000,
-            request_timeout_s=HANG_BOUND_S,  # this test is about Redis, not deadlines
+            **UNDER_LOAD,  # this test is about Redis, not timeouts
         )
         with serve_in_thread(create_app(settings)) as url:
             load = Load(url)
@@ -198,3 +198,12 @@ class TestRedisKilledMidLoad:
             assert load.failures == []
             assert load.ok > 0
             assert redis_server.keys() > 0
+            async with httpx.AsyncClient(timeout=HANG_BOUND_S) as http:
+                exposition = (await http.get(f"{url}/metrics")).text
+            assert 'f1graph_redis_down{use="cache"} 0.0' in exposition  # back
+            failures = [
+                line
+                for line in exposition.splitlines()
+                if line.startswith('f1graph_redis_failures_total{use="cache"}')
+            ]
+            assert failures and float(failures[0].split()[-1]) > 0

@@ -20,7 +20,7 @@ from f1graph.web import create_app
 from tests.cardata import car_data_rows_json
 from tests.data import raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
-from tests.servers import serve_in_thread
+from tests.servers import UNDER_LOAD, serve_in_thread
 from tests.telemetry_data import SESSION, build_telemetry_dir, generated_car_data
 
 CARS = (1, 16, 44)
@@ -80,7 +80,7 @@ def serve(fake_url: str, **kw: Any) -> Any:
         openf1_url=f"{fake_url}/v1",
         rate_per_second=1000,
         rate_per_minute=100_000,
-        **({"request_timeout_s": 300.0} | kw),  # not about deadlines: never hit one under load
+        **(UNDER_LOAD | kw),  # not about timeouts: never hit one under load
     )
     return serve_in_thread(create_app(settings))
 

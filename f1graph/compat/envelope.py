@@ -122,7 +122,10 @@ def loading(message: str, path: str, retry_after_s: float, progress: object) -> 
     return _json(body, 503, {"Retry-After": str(max(1, round(retry_after_s)))})
 
 
-def from_code(code: str | None, message: str, path: str) -> Response:
-    """The error envelope for a GraphQL error's ``extensions.code``."""
+def from_code(code: str | None, message: str, path: str, retry_after_s: object = None) -> Response:
+    """The error envelope for a GraphQL error's ``extensions.code`` (and ``retryAfter``)."""
     status = STATUS_BY_CODE.get(code or "", 500)
-    return failure(status, message if status != 500 else INTERNAL_MESSAGE, path)
+    headers = None
+    if status in (429, 503) and isinstance(retry_after_s, int | float):
+        headers = {"Retry-After": str(max(1, round(retry_after_s)))}
+    return failure(status, message if status != 500 else INTERNAL_MESSAGE, path, headers)

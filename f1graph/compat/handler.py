@@ -63,7 +63,9 @@ async def answer(route: LegacyRoute, op: Operation, request: Request) -> Respons
                         first.message, path, retry_after, extensions.get("loading")
                     )
                 else:
-                    failed = envelope.from_code(code, first.message, path)
+                    failed = envelope.from_code(
+                        code, first.message, path, extensions.get("retryAfter")
+                    )
                 headers = {k: v for k, v in failed.headers.items() if k == "retry-after"}
                 return Produced(failed.status_code, bytes(failed.body), False, headers)
             session_key = values.get(route.session_param) if route.session_param else None

@@ -67,6 +67,18 @@ BREAKER_TRANSITIONS = Counter(
     "Changes of the circuit breaker's state, by the state entered.",
     ["state"],
 )
+REDIS_FAILURES = Counter(
+    "f1graph_redis_failures_total",
+    "Calls to Redis that failed and were answered by the process's own fallback, by use "
+    "(cache, breaker, the rate limits' key prefix).",
+    ["use"],
+)
+REDIS_DOWN = Gauge(
+    "f1graph_redis_down",
+    "1 while Redis is skipped after a failure (the process serves from its own memory), by use.",
+    ["use"],
+    multiprocess_mode="max",
+)
 RATE_WAIT_SECONDS = Histogram(
     "f1graph_rate_budget_wait_seconds",
     "Time an upstream request waited for the OpenF1 rate budget (0 when it had room).",
@@ -141,6 +153,16 @@ def breaker_state(state: str) -> None:
 def breaker_transition(state: str) -> None:
     BREAKER_TRANSITIONS.labels(state).inc()
     breaker_state(state)
+
+
+def redis_failure(use: str) -> None:
+    """A Redis call failed (``use``: what it was for); the fallback answered it."""
+    REDIS_FAILURES.labels(use).inc()
+
+
+def redis_down(use: str, down: bool) -> None:
+    """Redis went down (skipped, memory serves) or came back, for ``use``."""
+    REDIS_DOWN.labels(use).set(1 if down else 0)
 
 
 def rate_budget_wait(seconds: float) -> None:

@@ -75,7 +75,8 @@ class CircuitBreaker:
             wait = max(0.0, self.reset_timeout_s - (time.monotonic() - self._opened_at))
             raise CircuitOpenError(
                 f"OpenF1 failed {self._consecutive} times in a row; the circuit is open and "
-                f"the next try is in {wait:.0f} s."
+                f"the next try is in {wait:.0f} s.",
+                retry_after_s=max(1.0, wait),
             )
         if state is BreakerState.HALF_OPEN:
             self._trial_in_flight = True

@@ -10,16 +10,17 @@ one succeeds. redis-py reconnects its pool by itself.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from redis.exceptions import RedisError
 
+from f1graph.observe import get_logger, metrics
+
 T = TypeVar("T")
 
-log = logging.getLogger("f1graph.redis")
+log = get_logger("f1graph.redis")
 
 # what a dead, restarting or unreachable Redis raises (OSError: sockets; TimeoutError: reads)
 REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutError)
@@ -51,13 +52,16 @@ class RedisGuard:
         self.failures += 1
         self.last_error = f"{type(error).__name__}: {error}"
         self._down_until = time.monotonic() + self.retry_s
+        metrics.redis_failure(self.name)
         if not self._down:
-            log.warning("Redis (%s) failed, using this process's fallback: %s", self.name, error)
+            log.warning("redis_down", use=self.name, error=self.last_error, fallback="memory")
+            metrics.redis_down(self.name, True)
         self._down = True
 
     def succeeded(self) -> None:
         if self._down:
-            log.warning("Redis (%s) is back", self.name)
+            log.warning("redis_back", use=self.name)
+            metrics.redis_down(self.name, False)
         self._down = False
 
     async def call(

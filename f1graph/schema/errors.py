@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -40,6 +41,9 @@ def with_code(error: GraphQLError) -> GraphQLError:
         code, message = "INTERNAL_SERVER_ERROR", INTERNAL_MESSAGE
     extensions = dict(error.extensions or {})
     extensions.setdefault("code", code)
+    retry_after_s = getattr(original, "retry_after_s", None)
+    if isinstance(retry_after_s, int | float):  # when to try again [s], for clients and REST
+        extensions.setdefault("retryAfter", max(1, math.ceil(retry_after_s)))
     return GraphQLError(
         message,
         nodes=error.nodes,

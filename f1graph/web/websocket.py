@@ -7,8 +7,11 @@ a ``Blob``) cannot read those.
 
 from __future__ import annotations
 
+from json import JSONDecodeError
+
 from f1graph.web.graphql_view import GraphQLView
 from f1graph.web.replay_stream import FanOutTransportWSHandler
+from f1graph.web.ws_errors import not_json
 
 
 class SubscriptionView(GraphQLView):
@@ -19,3 +22,9 @@ class SubscriptionView(GraphQLView):
 
     def encode_json(self, data: object) -> str:  # type: ignore[override]  # str: text frames
         return super().encode_json(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)
+        except JSONDecodeError:  # answered as a protocol error, with its code (ws_errors)
+            return not_json()

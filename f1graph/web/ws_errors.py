@@ -18,12 +18,22 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
 KNOWN_GRAPHQL_WS = {"connection_init", "connection_terminate", "start", "stop"}
+# what a frame that is not JSON decodes to (SubscriptionView.decode_json), so both protocols
+# see it instead of Strawberry's graphql-ws handler skipping it in silence
+NOT_JSON = "(not JSON)"
+UNKNOWN_TYPE = "Unknown message type: "
+
+
+def not_json() -> dict[str, str]:
+    return {"type": NOT_JSON}
 
 
 class CodedTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     """graphql-transport-ws, with the code in the reason of a protocol-error close."""
 
     async def handle_invalid_message(self, error_message: str) -> None:
+        if error_message == UNKNOWN_TYPE + NOT_JSON:
+            error_message = "WebSocket message must be valid JSON"
         await super().handle_invalid_message(f"BAD_REQUEST: {error_message}")
 
 
@@ -35,6 +45,9 @@ class CodedGraphQLWSHandler(BaseGraphQLWSHandler[Any, Any]):
             await self._refuse(None, "A graphql-ws message must be a JSON object.")
             return
         kind = message.get("type")
+        if kind == NOT_JSON:
+            await self._refuse(None, "A graphql-ws message must be JSON.")
+            return
         if kind not in KNOWN_GRAPHQL_WS:
             await self._refuse(message.get("id"), f"Unknown graphql-ws message type: {kind!r}.")
             return

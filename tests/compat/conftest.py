@@ -15,7 +15,7 @@ from f1graph.web import create_app
 from tests.cardata import car_data_rows_json, generate_car_data
 from tests.data import DATA_DIR
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
-from tests.servers import serve_in_thread
+from tests.servers import UNDER_LOAD, serve_in_thread
 
 RACE = 11253
 CAR_DATA_DRIVERS = (1, 12, 44)
@@ -51,7 +51,7 @@ def settings_for(fake_url: str, **overrides: Any) -> Settings:
         "openf1_url": f"{fake_url}/v1",
         "rate_per_second": 1000,
         "rate_per_minute": 100_000,
-        "request_timeout_s": 300.0,  # not about deadlines: never hit one under load
+        **UNDER_LOAD,  # not about timeouts: never hit one under load
     }
     return Settings(**(values | overrides))
 

@@ -20,7 +20,7 @@ from f1graph.schema import schema
 from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
-from tests.servers import serve_in_thread
+from tests.servers import UNDER_LOAD, serve_in_thread
 
 QUERIES = [
     """{ session(sessionKey: 11253) { sessionName dateStart meeting { meetingName }
@@ -45,7 +45,12 @@ def fake_url() -> Iterator[str]:
 
 def live(fake_url: str) -> Services:
     return build_services(
-        Settings(openf1_url=f"{fake_url}/v1", rate_per_second=1000, rate_per_minute=100_000)
+        Settings(
+            openf1_url=f"{fake_url}/v1",
+            rate_per_second=1000,
+            rate_per_minute=100_000,
+            **UNDER_LOAD,
+        )
     )
 
 

@@ -17,7 +17,7 @@ from f1graph.settings import Settings
 from tests.data import DATA_DIR, raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
 from tests.replay.helpers import collect, when
-from tests.servers import serve_in_thread
+from tests.servers import UNDER_LOAD, serve_in_thread
 
 AT = when("2024-06-09T18:01:30+00:00")
 
@@ -43,7 +43,12 @@ class TestLocationsOverHttp:
     async def test_frames_from_store_windows(self, fake: tuple[FakeOpenF1, str]) -> None:
         server, url = fake
         services = build_services(
-            Settings(openf1_url=f"{url}/v1", rate_per_second=1000, rate_per_minute=100_000)
+            Settings(
+                openf1_url=f"{url}/v1",
+                rate_per_second=1000,
+                rate_per_minute=100_000,
+                **UNDER_LOAD,
+            )
         )
         options = ReplayOptions(
             speed=0,

@@ -13,6 +13,7 @@ import redis.asyncio as aioredis
 
 from f1graph.cache import Cache, RedisCache
 from f1graph.data import Datasets
+from f1graph.data.deadline import drain_background
 from f1graph.errors import UpstreamError
 from f1graph.openf1.columns import CarDataColumns, LocationColumns
 from f1graph.runtime import Services, build_services, preload_session
@@ -198,6 +199,37 @@ class TestStaleOnError:
         store = services_for(source).telemetry
         with pytest.raises(UpstreamError):
             await store.read([RangeRequest(SESSION, "car_data", 1)])
+
+
+class TestStaleAtOnce:
+    """An expired window is answered at once, marked stale, while one refresh runs behind it."""
+
+    async def test_stale_window_does_not_wait_for_openf1(self, source: TelemetrySource) -> None:
+        first = services_for(source, ended_session_ttl_s=0.001)
+        (fresh,) = await first.telemetry.read([RangeRequest(SESSION, "car_data", 1)])
+        await asyncio.sleep(0.01)
+        release = asyncio.Event()
+        asked: list[str] = []
+        fetch = source.fetch
+
+        async def held(endpoint: str, filters: Any) -> bytes:
+            if endpoint == "car_data":
+                asked.append(endpoint)
+                await release.wait()  # OpenF1 answers only when the test says so
+            return await fetch(endpoint, filters)
+
+        source.fetch = held  # type: ignore[method-assign]
+        second = services_for(source, cache=first.cache, ended_session_ttl_s=0.001)
+        reads = [RangeRequest(SESSION, "car_data", 1)] * 3
+        answers = await asyncio.wait_for(second.telemetry.read(reads), 30)
+        assert all(a.stale for a in answers)
+        assert np.array_equal(answers[0].cols.date_ms, fresh.cols.date_ms)
+        await asyncio.sleep(0.05)
+        refreshes = len(asked)
+        assert refreshes >= 1  # the refresh is on its way, behind the answer
+        release.set()
+        await drain_background()
+        assert len(asked) == refreshes  # once for the three reads, nothing more asked
 
 
 class TestPreload:

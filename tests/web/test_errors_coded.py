@@ -179,6 +179,17 @@ class TestWebsocketMistakes:
         assert info.value.rcvd.code == 4400
         assert info.value.rcvd.reason == "BAD_REQUEST: Unknown message type: bogus"
 
+    async def test_transport_ws_not_json(self, ws_url: str) -> None:
+        with pytest.raises(ConnectionClosedError) as info:
+            await self.first_reply(ws_url, "graphql-transport-ws", "{not json")
+        assert info.value.rcvd is not None
+        assert info.value.rcvd.reason == "BAD_REQUEST: WebSocket message must be valid JSON"
+
+    async def test_graphql_ws_not_json_is_a_coded_error(self, ws_url: str) -> None:
+        reply = await self.first_reply(ws_url, "graphql-ws", "{not json")
+        assert reply["type"] == "error"
+        assert reply["payload"]["extensions"]["code"] == BAD
+
     async def test_graphql_ws_unknown_message_is_a_coded_error(self, ws_url: str) -> None:
         reply = await self.first_reply(ws_url, "graphql-ws", {"id": "9", "type": "bogus"})
         assert reply["type"] == "error" and reply["id"] == "9"

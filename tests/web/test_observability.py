@@ -15,7 +15,7 @@ from f1graph import __version__
 from f1graph.settings import Settings
 from f1graph.web import create_app
 from tests.fake_openf1 import FakeOpenF1
-from tests.servers import serve_in_thread
+from tests.servers import UNDER_LOAD, serve_in_thread
 
 WINNER = "query Winner { session(sessionKey: 11253) { sessionName } }"
 ORIGIN = "https://app.example.com"
@@ -48,6 +48,7 @@ def settings(fake_url: str) -> Settings:
         retries=1,
         breaker_failures=2,
         log_format="json",
+        **UNDER_LOAD,
     )
 
 
