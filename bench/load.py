@@ -15,11 +15,8 @@ import argparse
 import asyncio
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
-import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -30,6 +27,7 @@ import httpx
 
 from tests.data import DATA_DIR
 from tests.fake_openf1 import make_fake_openf1
+from tests.processes import base_env, free_port, gateway
 from tests.servers import serve_in_thread
 
 RACE = 11253
@@ -120,37 +118,16 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_gateway(fake_url: str, clients: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = os.environ | {
-        "F1GRAPH_HOST": "127.0.0.1",
-        "F1GRAPH_PORT": str(port),
-        "F1GRAPH_OPENF1_URL": f"{fake_url}/v1",
-        "F1GRAPH_RATE_PER_SECOND": "1000",
-        "F1GRAPH_RATE_PER_MINUTE": "100000",
-        "F1GRAPH_API_KEYS": ",".join(f"load-{n}:*" for n in range(clients)),
-        "F1GRAPH_LOG_LEVEL": "WARNING",
-    }
-    exe = Path(sys.executable).with_name("f1graph")
-    process = subprocess.Popen([str(exe), "serve"], env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise SystemExit("f1graph did not start")
-        time.sleep(0.2)
+def gateway_env(fake_url: str, clients: int) -> dict[str, str]:
+    return base_env(
+        F1GRAPH_HOST="127.0.0.1",
+        F1GRAPH_PORT=str(free_port()),
+        F1GRAPH_OPENF1_URL=f"{fake_url}/v1",
+        F1GRAPH_RATE_PER_SECOND="1000",
+        F1GRAPH_RATE_PER_MINUTE="100000",
+        F1GRAPH_API_KEYS=",".join(f"load-{n}:*" for n in range(clients)),
+        F1GRAPH_LOG_LEVEL="WARNING",
+    )
 
 
 async def run(base_url: str, clients: int, seconds: float) -> Tally:
@@ -170,16 +147,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
     fake = make_fake_openf1(DATA_DIR)
-    with serve_in_thread(fake) as fake_url:
-        process, url = start_gateway(fake_url, args.clients)
-        try:
-            tally = asyncio.run(run(url, args.clients, args.seconds))
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    log = Path(tempfile.gettempdir()) / f"f1graph-load-{os.getpid()}.log"
+    with (
+        serve_in_thread(fake) as fake_url,
+        gateway(gateway_env(fake_url, args.clients), log) as url,
+    ):
+        tally = asyncio.run(run(url, args.clients, args.seconds))
     every = [t for times in tally.times.values() for t in times]
     errors = sum(len(e) for e in tally.errors.values())
     print(f"{args.clients} clients, {args.seconds:.0f} s, {len(every)} requests "

@@ -64,9 +64,12 @@ COSTS = _Costs()
 
 
 def _refusal(error: F1GraphError) -> GraphQLExecutionResult:
-    return GraphQLExecutionResult(
-        data=None, errors=[GraphQLError(error.message, original_error=error)]
-    )
+    retry_after_s = getattr(error, "retry_after_s", None)
+    extensions = {"code": error.code}
+    if retry_after_s is not None:
+        extensions["retryAfter"] = max(1, round(retry_after_s))
+    refused = GraphQLError(error.message, original_error=error, extensions=extensions)
+    return GraphQLExecutionResult(data=None, errors=[refused])
 
 
 class QueryLimits(SchemaExtension):

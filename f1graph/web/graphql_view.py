@@ -36,7 +36,7 @@ from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
 from f1graph.web.disconnect import cancel_when_gone
 from f1graph.web.graphiql import graphiql_page
-from f1graph.web.guard import admit_websocket, read_body, refusal
+from f1graph.web.guard import admit_websocket, read_body, refusal, retry_after_of
 from f1graph.web.http_errors import check_request_data, coded_refusal
 from f1graph.web.observability import current_request, operation_name
 from f1graph.web.ws_errors import CodedGraphQLWSHandler, CodedTransportWSHandler
@@ -111,6 +111,15 @@ class GraphQLView(GraphQL[Context, None]):
                 {"message": error.message, "extensions": {"code": error.code}}
             ) from error
         return await super().on_ws_connect(context)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        """The answer, with ``Retry-After`` when an error says when to ask again (the data is
+        loading in the background, or the client is over its cost budget)."""
+        response = super().create_response(response_data, sub_response)
+        retry = retry_after_of(response_data)
+        if retry is not None:
+            response.headers["Retry-After"] = str(retry)
+        return response
 
     def encode_json(self, data: object) -> bytes:
         return dumps_json(data)  # orjson, numpy arrays (telemetry channels) written natively

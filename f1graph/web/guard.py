@@ -86,3 +86,16 @@ async def admit_websocket(connection: HTTPConnection, params: dict[str, object] 
         remember_identity(connection, identity)
     await gate.admit(identity, connection.url.path)
     return identity
+
+
+def retry_after_of(response_data: object) -> int | None:
+    """The longest ``extensions.retryAfter`` [s] among an answer's errors, if any says one."""
+    answers = response_data if isinstance(response_data, list) else [response_data]
+    delays = [
+        int(error["extensions"]["retryAfter"])
+        for answer in answers
+        if isinstance(answer, dict)
+        for error in answer.get("errors") or []
+        if isinstance(error, dict) and (error.get("extensions") or {}).get("retryAfter")
+    ]
+    return max(delays) if delays else None

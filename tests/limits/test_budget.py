@@ -44,6 +44,9 @@ async def post(client: httpx.AsyncClient, query: str) -> dict[str, Any]:
     answer = await client.post("/graphql", json={"query": query})
     assert answer.status_code == 200
     body: dict[str, Any] = answer.json()
+    delays = [e["extensions"].get("retryAfter") for e in body.get("errors") or []]
+    if any(delays):  # the header says it too, for clients that read only headers
+        assert int(answer.headers["retry-after"]) == max(d for d in delays if d)
     return body
 
 

@@ -153,4 +153,5 @@ class TestClientCostPerMinute:
         assert first.json()["data"] and second.json()["data"]
         error = third["errors"][0]
         assert error["extensions"]["code"] == "RATE_LIMIT_EXCEEDED"
+        assert 1 <= error["extensions"]["retryAfter"] <= 60
         assert "(F1GRAPH_CLIENT_COST_PER_MINUTE)" in error["message"]
