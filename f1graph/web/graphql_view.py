@@ -168,6 +168,9 @@ class GraphQLView(GraphQL[Context, None]):
         elif not extensions:
             del response_data["extensions"]
         headers = {k: v for k, v in sub_response.headers.items() if k != "content-type"}
+        retry = retry_after_of(response_data)
+        if retry is not None:
+            headers["Retry-After"] = str(retry)
         status = sub_response.status_code or 200
         return Produced(status, self.encode_json(response_data), storable, headers)
 
