@@ -56,6 +56,7 @@ bench:
 	$(BIN)/python -m bench.telemetry
 	$(BIN)/python -m bench.shim
 	$(BIN)/python -m bench.replay
+	$(BIN)/python -m bench.ops
 	$(BIN)/python -m bench.faults
 
 # the long runs: the executor's differential test, schemathesis against the GraphQL schema

@@ -1,6 +1,7 @@
 """Many processes on one Redis, as real operating-system processes (``f1graph serve``): a cold
-burst to two gateways fetches each dataset once, each sees what the other cached and evicted,
-metrics add up over processes, and ``serve --workers 2`` runs two workers."""
+burst to two gateways fetches each dataset once, each sees what the other cached and evicted
+and the circuit the other opened, metrics add up over processes, and ``serve --workers 2``
+runs two workers."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tests.web.test_observability import metric
 
 REDIS = redis_url(8)
 BURST = "query Burst { session(sessionKey: 11253) { drivers { nameAcronym laps { lapNumber } } } }"
+OTHER = "{ session(sessionKey: 9531) { sessionName } }"  # not cached by the burst
 EVICT = "mutation { evictSession(sessionKey: 11253) { entriesDropped } }"
 BOUND_S = 300.0  # generous bounds on a hang, never speeds
 
@@ -50,9 +52,9 @@ async def wait_for(check: Any, what: str) -> None:
 
 
 class TestTwoGatewaysOneRedis:
-    """Two `f1graph serve` processes sharing one Redis behave as one cache."""
+    """Two `f1graph serve` processes sharing one Redis behave as one cache and one breaker."""
 
-    async def test_cold_burst_cache_and_eviction(
+    async def test_cold_burst_cache_eviction_and_breaker(
         self, fake: FakeOpenF1, fake_url: str, empty_redis: str, tmp_path: Path
     ) -> None:
         common = {
@@ -63,6 +65,8 @@ class TestTwoGatewaysOneRedis:
             "F1GRAPH_RATE_PER_MINUTE": "100000",
             "F1GRAPH_LOG_FORMAT": "json",
             "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+            "F1GRAPH_BREAKER_FAILURES": "1",
+            "F1GRAPH_RETRIES": "0",
         }
         env_a = base_env(F1GRAPH_PORT=str(free_port()), **common)
         env_b = base_env(F1GRAPH_PORT=str(free_port()), **common)
@@ -97,6 +101,19 @@ class TestTwoGatewaysOneRedis:
                 assert (await graphql(client, b, BURST))["data"] == answers[0]["data"]
                 assert (await graphql(client, a, BURST))["data"] == answers[0]["data"]
                 refetched = Counter(fake.counts)
+
+                # OpenF1 goes down: A's failed call opens the circuit, and B sees it open
+                # and refuses without calling OpenF1 itself
+                fake.fail_next(None)
+                down = (await client.post(f"{a}/graphql", json={"query": OTHER})).json()
+
+                async def b_sees_open() -> bool:
+                    return (await client.get(f"{b}/healthz")).json()["circuit"] == "open"
+
+                await wait_for(b_sees_open, "B sees the circuit A opened")
+                calls = sum(fake.counts.values())
+                refused = (await client.post(f"{b}/graphql", json={"query": OTHER})).json()
+                calls_by_b = sum(fake.counts.values()) - calls
                 text = (await client.get(f"{a}/metrics")).text
         assert cold == Counter({"sessions": 1, "drivers": 1, "laps": 1})
         assert warm == cold
@@ -107,6 +124,10 @@ class TestTwoGatewaysOneRedis:
         assert metric(text, graphql_count, operation="Burst") == 24
         assert metric(text, "f1graph_upstream_requests_total", endpoint="laps", outcome="ok") == 2
         assert metric(text, "f1graph_cache_evictions_total", origin="local") == 1
+        assert down["errors"][0]["extensions"]["code"] == "OPENF1_API_UNAVAILABLE"
+        assert refused["errors"][0]["extensions"]["code"] == "OPENF1_API_UNAVAILABLE"
+        assert "circuit is open" in refused["errors"][0]["message"] and calls_by_b == 0
+        assert metric(text, "f1graph_circuit_breaker_state") == 2
         starts = [
             orjson.loads(line)
             for log in ("a.log", "b.log")
@@ -114,6 +135,9 @@ class TestTwoGatewaysOneRedis:
             if '"started"' in line
         ]
         assert {s["cache"] for s in starts} == {"redis"} and len({s["pid"] for s in starts}) == 2
+        b_events = [orjson.loads(x) for x in (tmp_path / "b.log").read_text().splitlines()]
+        adopted = [e for e in b_events if e["event"] == "breaker_transition"]
+        assert [(e["new"], e["reason"]) for e in adopted] == [("open", "opened by another process")]
 
 
 class TestServeWorkers:

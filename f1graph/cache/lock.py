@@ -41,12 +41,19 @@ async def fetch_once(
     """
     mine: dict[K, Entry | None] = {}
     theirs: list[K] = []
+    out: dict[K, V] = {}
     for item, entry in stale.items():
-        if await backend.try_lock(lock_key(cache_key(item)), LOCK_TTL_S):
-            mine[item] = entry
+        lock = lock_key(cache_key(item))
+        if await backend.try_lock(lock, LOCK_TTL_S):
+            # another process may have stored it between this one's miss and its lock
+            value = await stored(item) if backend.name != "memory" else None
+            if value is not None:
+                await backend.unlock(lock)
+                out[item] = value
+            else:
+                mine[item] = entry
         else:
             theirs.append(item)
-    out: dict[K, V] = {}
     try:
         if mine:
             out.update(await fetch(mine))
@@ -63,8 +70,13 @@ async def fetch_once(
             if value is not None:
                 return value
             if await backend.try_lock(lock, LOCK_TTL_S):
-                await backend.unlock(lock)
-                break  # the other process gave up: fetch it here
+                try:  # the lock is free: stored just now, or the other process gave up
+                    value = await stored(item)
+                    if value is not None:
+                        return value
+                    return (await fetch({item: stale[item]}))[item]
+                finally:
+                    await backend.unlock(lock)
         return (await fetch({item: stale[item]}))[item]
 
     waited = await asyncio.gather(*(wait(item) for item in theirs))

@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from f1graph import __version__
 from f1graph.errors import ConfigError
+from f1graph.observe import configure_logging
 from f1graph.settings import Settings
 
 SOURCE_VARS = """\
@@ -130,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command != "serve":
+        # a command speaks in its own lines; library warnings (a Redis fallback...) would
+        # turn its one-line error into several
+        configure_logging(settings.log_format, "ERROR")
     if args.command == "serve":
         from f1graph.cli.serve import serve
 

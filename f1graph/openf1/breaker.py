@@ -80,7 +80,7 @@ class CircuitBreaker:
             )
         if state is BreakerState.HALF_OPEN:
             self._trial_in_flight = True
-            _transition(BreakerState.OPEN, state, "reset timeout passed: one trial call")
+            log_transition(BreakerState.OPEN, state, "reset timeout passed: one trial call")
         self._requests += 1
 
     def record_success(self) -> None:
@@ -88,7 +88,7 @@ class CircuitBreaker:
         self._consecutive = 0
         self._trial_in_flight = False
         if self._state is not BreakerState.CLOSED:
-            _transition(self.state, BreakerState.CLOSED, "a call succeeded")
+            log_transition(self.state, BreakerState.CLOSED, "a call succeeded")
         self._state = BreakerState.CLOSED
 
     def record_failure(self, reason: str) -> None:
@@ -100,7 +100,7 @@ class CircuitBreaker:
         self._trial_in_flight = False
         if was_trial or self._consecutive >= self.failure_threshold:
             if self._state is not BreakerState.OPEN or was_trial:
-                _transition(self.state, BreakerState.OPEN, reason)
+                log_transition(self.state, BreakerState.OPEN, reason)
             self._state = BreakerState.OPEN
             self._opened_at = time.monotonic()
 
@@ -112,7 +112,7 @@ class CircuitBreaker:
     def reset(self) -> None:
         """Close the breaker by hand (counters of past calls are kept)."""
         if self.state is not BreakerState.CLOSED:
-            _transition(self.state, BreakerState.CLOSED, "reset by hand")
+            log_transition(self.state, BreakerState.CLOSED, "reset by hand")
         self._state = BreakerState.CLOSED
         self._consecutive = 0
         self._trial_in_flight = False
@@ -136,7 +136,7 @@ class CircuitBreaker:
         )
 
 
-def _transition(old: BreakerState, new: BreakerState, reason: str) -> None:
+def log_transition(old: BreakerState, new: BreakerState, reason: str) -> None:
     """Log and count a change of state (the ``breaker_transition`` event)."""
     metrics.breaker_transition(new.value)
     log.warning("breaker_transition", old=old.value, new=new.value, reason=reason)

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 
-from f1graph.openf1.breaker import BreakerState, CircuitBreaker
+from f1graph.openf1.breaker import BreakerState, CircuitBreaker, log_transition
 from f1graph.openf1.redis_guard import RedisGuard
 
 KEY = "f1graph:v1:breaker"
@@ -84,6 +84,7 @@ class SharedBreaker(CircuitBreaker):
         shared: dict[str, Any] = orjson.loads(raw)
         remaining = float(shared["until"]) - time.time()
         if remaining > 0 and self.state is BreakerState.CLOSED:
+            log_transition(BreakerState.CLOSED, BreakerState.OPEN, "opened by another process")
             self._state = BreakerState.OPEN
             self._opened_at = time.monotonic() - (self.reset_timeout_s - remaining)
             self._consecutive = max(self._consecutive, self.failure_threshold)

@@ -25,7 +25,7 @@ from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
 from f1graph.web.disconnect import CancelWhenGone
-from f1graph.web.front import describe_source, front_door, metrics_endpoint
+from f1graph.web.front import describe_source, front_door, metrics_endpoint, sync_breaker
 from f1graph.web.graphiql import assets_dir, graphiql_asset, installed
 from f1graph.web.graphql_view import GraphQLView
 from f1graph.web.http_errors import http_refusal
@@ -98,6 +98,7 @@ async def healthz(request: Request) -> JSONResponse:
             cache_ok = await services.cache.backend.ping()
     except TimeoutError:
         cache_ok = False
+    await sync_breaker(services)  # an open circuit published by another process shows here
     return JSONResponse(
         {
             "status": "ok" if cache_ok else "degraded",

@@ -41,6 +41,13 @@ code{{background:#f3f3f3;padding:0 .3rem}}
 """
 
 
+async def sync_breaker(services: Any) -> None:
+    """Read the breaker state other processes published (shared breaker) before showing it."""
+    sync = getattr(services.breaker, "sync", None)
+    if sync is not None:
+        await sync()
+
+
 def describe_source(services: Any) -> str:
     """The data source in words: the recorded directory or the OpenF1 URL."""
     settings = services.settings
@@ -65,6 +72,7 @@ async def front_door(request: Request) -> HTMLResponse:
 async def metrics_endpoint(request: Request) -> Response:
     """Prometheus text; the breaker gauge is read now (open turns half-open with time)."""
     services: Any = request.app.state.services
+    await sync_breaker(services)
     metrics.breaker_state(services.breaker.state.value)
     body, content_type = metrics.exposition()
     return Response(body, media_type=content_type)

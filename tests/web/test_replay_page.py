@@ -99,3 +99,39 @@ class TestReplayPage:
         assert await page.is_hidden("#nomap")
         await page.screenshot(path=str(tmp_path / "replay-9531.png"))
         assert errors == []
+
+
+WATCH_STATES = """
+window.__states = [];
+window.__sample = () => {
+  const b = document.body, note = document.getElementById("loading");
+  if (!b || !b.dataset.state) return;
+  const last = window.__states[window.__states.length - 1];
+  if (!last || last.state !== b.dataset.state) {
+    window.__states.push({
+      state: b.dataset.state,
+      loading: note && !note.hidden ? note.textContent : null,
+      status: document.getElementById("status").textContent,
+      events: window.f1replay ? window.f1replay.events : 0,
+    });
+  }
+};
+setInterval(window.__sample, 2);
+"""
+
+
+class TestLoadingState:
+    """Until the first event, the page says it is loading and what; then it plays."""
+
+    async def test_loading_until_the_first_event(self, base_url: str, browser: Browser) -> None:
+        page = await browser.new_page(viewport={"width": 1280, "height": 800})
+        await page.add_init_script(WATCH_STATES)
+        await page.goto(f"{base_url}/replay?session=11253&speed=300&from={FROM}&to={TO}&autoplay=1")
+        await page.wait_for_function("document.body.dataset.state === 'ended'", timeout=60_000)
+        states = await page.evaluate("window.__sample(), window.__states")
+        assert [s["state"] for s in states] == ["idle", "loading", "playing", "ended"]
+        first = states[1]
+        assert first["events"] == 0 and first["status"].startswith("loading 2026")
+        assert "(11253)" in first["loading"] and "laps, positions" in first["loading"]
+        assert states[2]["events"] >= 1 and states[2]["loading"] is None  # hidden once playing
+        assert await page.is_hidden("#loading")
