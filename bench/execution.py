@@ -59,6 +59,7 @@ def gateway(fake_url: str, executor: str) -> Iterator[str]:
         "F1GRAPH_RATE_PER_MINUTE": "100000",
         "F1GRAPH_EXECUTOR": executor,
         "F1GRAPH_CLIENT_COST_PER_MINUTE": "0",  # off: the bench is one client on purpose
+        "F1GRAPH_RESPONSE_CACHE": "off",  # every answer executed, none served as stored bytes
     }
     env.pop("F1GRAPH_SOURCE", None)
     env.pop("F1GRAPH_REDIS_URL", None)
