@@ -12,17 +12,13 @@ import asyncio
 import json
 import os
 import socket
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from websockets.asyncio.client import connect
 
-from bench.common import report
-from tests.data import DATA_DIR
+from bench.common import recorded_server, report
 
 EVENT = "kind sessionTime dropped"
 SUBSCRIBERS = 100
@@ -138,39 +134,12 @@ async def hundred_subscribers(url: str, pid: int) -> None:
 
 
 def main() -> None:
-    port = free_port()
-    env = {
-        **os.environ,
-        "F1GRAPH_SOURCE": str(DATA_DIR),
-        "F1GRAPH_HOST": "127.0.0.1",
-        "F1GRAPH_PORT": str(port),
-    }
-    env.pop("F1GRAPH_REDIS_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "f1graph.cli", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/healthz", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("f1graph serve did not start") from None
-                time.sleep(0.2)
-        url = f"ws://127.0.0.1:{port}/graphql"
-        _, rss, _ = proc_stat(server.pid)
+    with recorded_server() as (base, pid):
+        url = base.replace("http://", "ws://") + "/graphql"
+        _, rss, _ = proc_stat(pid)
         report("server RSS after start", rss / 2**20, "MiB")
-        asyncio.run(hundred_subscribers(url, server.pid))  # first: only 11253 is loaded
+        asyncio.run(hundred_subscribers(url, pid))  # first: only 11253 is loaded
         asyncio.run(one_subscriber(url))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,8 @@ class Settings:
     telemetry_window_s: float = 300.0
     max_telemetry_samples: int = 2_000_000
     ended_session_ttl_s: float = 30 * 24 * 3600.0
+    response_cache: bool = True  # answers of ended sessions kept as bytes (f1graph.responses)
+    response_cache_max_bytes: int = 256 * 1024 * 1024
     # access rules: key -> allowed path globs (empty: no key needed); admin keys; 0: no limit
     api_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     admin_keys: frozenset[str] = frozenset()
@@ -157,6 +159,10 @@ class Settings:
                 "MAX_TELEMETRY_SAMPLES", _positive_int, d.max_telemetry_samples
             ),
             ended_session_ttl_s=read("ENDED_SESSION_TTL", _positive_float, d.ended_session_ttl_s),
+            response_cache=read("RESPONSE_CACHE", _switch, d.response_cache),
+            response_cache_max_bytes=read(
+                "RESPONSE_CACHE_MAX_BYTES", _positive_int, d.response_cache_max_bytes
+            ),
             api_keys=parse_api_keys(env.get(API_KEYS, "")),
             admin_keys=parse_admin_keys(env.get(ADMIN_KEYS, "")),
             client_rate_per_minute=parse_rate(env.get(CLIENT_RATE, "")),
@@ -247,6 +253,15 @@ def _directory(raw: str) -> Path:
     if not path.is_dir():
         raise ValueError(f"{path} is not a directory")
     return path
+
+
+def _switch(raw: str) -> bool:
+    value = raw.lower()
+    if value in ("1", "true", "on", "yes"):
+        return True
+    if value in ("0", "false", "off", "no"):
+        return False
+    raise ValueError("expected on or off (1/0, true/false)")
 
 
 def _positive_int(raw: str) -> int:

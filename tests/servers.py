@@ -27,7 +27,7 @@ def free_port() -> int:
 
 @contextmanager
 def serve_in_thread(
-    app: Any, *, startup_timeout_s: float = 10.0, ws: str = "none"
+    app: Any, *, startup_timeout_s: float = 10.0, ws: str = "none", send_buffer: int | None = None
 ) -> Iterator[str]:
     """Serve ``app`` with uvicorn in a background thread; yield its base URL, stop it on exit.
 
@@ -41,9 +41,14 @@ def serve_in_thread(
         def base_url(fake):
             with serve_in_thread(fake) as url:
                 yield url
+
+    ``send_buffer`` fixes the kernel's send buffer of every connection [bytes] (accepted sockets
+    inherit it), so a client that stops reading holds the server back soon, as over a network.
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if send_buffer is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(

@@ -92,7 +92,8 @@ class TestSessionQuery:
             assert cold["data"]["session"]["drivers"] == expected_answer()
             assert fake.counts == Counter({"sessions": 1, "drivers": 1, "laps": 1, "stints": 1})
             warm = await post(client, app_url, QUERY)
-            assert warm == cold
+            assert warm["data"] == cold["data"]
+            assert (cold["extensions"]["cache"], warm["extensions"]["cache"]) == ("miss", "hit")
             assert sum(fake.counts.values()) == 4
 
     async def test_fifty_concurrent_cold_queries_fetch_once(

@@ -151,7 +151,8 @@ class TestCarData:
         assert "driver_number=44" in car_data_requests(fake)[0]
         fake.reset()
         again = await query(app_url, driver_query(44, f"carData {{ {CHANNELS} }}"))
-        assert again == body
+        assert again["data"] == body["data"]
+        assert again["extensions"]["cache"] == "hit"
         assert sum(fake.counts.values()) == 0
 
     async def test_one_lap_reads_one_request(

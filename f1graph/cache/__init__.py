@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import time
 
-from f1graph.cache import keys
+from f1graph.cache import keys, reads
 from f1graph.cache.backend import CacheBackend
 from f1graph.cache.entry import Entry, pack, unpack
+from f1graph.cache.generations import bump
 from f1graph.cache.lock import fetch_once
 from f1graph.cache.memory import MemoryCache
 from f1graph.cache.redis import RedisCache
@@ -42,11 +43,17 @@ class Cache:
     async def put(self, key: str, payload: bytes, fresh_s: float) -> Entry:
         fresh_until = time.time() + fresh_s
         await self.backend.set(key, pack(payload, fresh_until), fresh_s + self.stale_grace_s)
+        session_key = keys.session_of_key(key)
+        if session_key is not None:  # a session's data changed: answers that read it are void
+            reads.note_put(session_key)
+            await bump(self.backend, session_key, fresh_s + self.stale_grace_s)
         return Entry(payload, fresh_until)
 
     async def drop_session(self, session_key: int) -> int:
         """Drop every cached entry of one session; return how many there were."""
-        return await self.backend.delete_prefix(keys.session_prefix(session_key))
+        dropped = await self.backend.delete_prefix(keys.session_prefix(session_key))
+        await self.backend.delete_prefix(keys.generation_key(session_key))  # answers reading it
+        return dropped
 
     async def aclose(self) -> None:
         await self.backend.aclose()
@@ -77,4 +84,5 @@ __all__ = [
     "fresh_ttl_s",
     "keys",
     "make_cache",
+    "reads",
 ]

@@ -18,6 +18,14 @@ class CacheBackend(Protocol):
         """Drop every key starting with ``prefix``; return how many were dropped."""
         ...
 
+    async def counters(self, keys: list[str]) -> list[int]:
+        """The integer at each key, created at a random value where there is none."""
+        ...
+
+    async def bump(self, key: str, ttl_s: float) -> None:
+        """Add one to the integer at ``key`` (created at a random value), kept ``ttl_s``."""
+        ...
+
     async def try_lock(self, key: str, ttl_s: float) -> bool:
         """Take a lock that other processes see; ``True`` when taken (always, in memory)."""
         ...

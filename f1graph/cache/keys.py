@@ -17,6 +17,20 @@ def dataset_key(session_key: int, endpoint: str) -> str:
     return f"{session_prefix(session_key)}{endpoint}"
 
 
+def generation_key(session_key: int) -> str:
+    """The session's generation counter (:mod:`f1graph.cache.generations`), dropped with it."""
+    return f"{PREFIX}:generation:{session_key}:"
+
+
+def session_of_key(key: str) -> int | None:
+    """The session a key belongs to (``None`` for a key under no session)."""
+    head = f"{PREFIX}:session:"
+    if not key.startswith(head):
+        return None
+    number, _, _rest = key[len(head) :].partition(":")
+    return int(number) if number.isdigit() else None
+
+
 def telemetry_key(session_key: int, endpoint: str, driver_number: int, window_start_ms: int) -> str:
     """One telemetry window of one driver, kept under the session's prefix."""
     return f"{session_prefix(session_key)}{endpoint}:{driver_number}:{window_start_ms}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 
 from cachetools import TLRUCache
@@ -21,6 +22,7 @@ class MemoryCache:
             timer=time.monotonic,
             getsizeof=len,
         )
+        self._counters: dict[str, int] = {}  # session generations; tiny, never evicted by size
 
     async def get(self, key: str) -> bytes | None:
         return self._data.get(key)
@@ -38,7 +40,15 @@ class MemoryCache:
         for k in doomed:
             self._data.pop(k, None)
             self._expiry.pop(k, None)
+        for k in [k for k in self._counters if k.startswith(prefix)]:
+            del self._counters[k]
         return len(doomed)
+
+    async def counters(self, keys: list[str]) -> list[int]:
+        return [self._counters.setdefault(k, secrets.randbits(52)) for k in keys]
+
+    async def bump(self, key: str, ttl_s: float) -> None:
+        self._counters[key] = self._counters.get(key, secrets.randbits(52)) + 1
 
     async def try_lock(self, key: str, ttl_s: float) -> bool:
         return True  # one process: in-process single-flight is enough

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 MAX_CONNECTIONS = 50
+COUNTER_TTL_MS = 40 * 24 * 3600 * 1000  # a generation outlives the entries it versions
 POOL_TIMEOUT_S = 30.0
 CONNECT_TIMEOUT_S = 1.0
 SOCKET_TIMEOUT_S = 5.0
@@ -52,6 +55,22 @@ class RedisCache:
         if batch:
             dropped += await self._redis.unlink(*batch)
         return dropped
+
+    async def counters(self, keys: list[str]) -> list[int]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.set(key, secrets.randbits(52), nx=True, px=COUNTER_TTL_MS)
+            pipe.mget(keys)
+            results = await pipe.execute()
+        return [int(v) for v in results[-1]]
+
+    async def bump(self, key: str, ttl_s: float) -> None:
+        ttl_ms = max(COUNTER_TTL_MS, int(ttl_s * 1000))
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(key, secrets.randbits(52), nx=True, px=ttl_ms)
+            pipe.incr(key)
+            pipe.pexpire(key, ttl_ms)
+            await pipe.execute()
 
     async def try_lock(self, key: str, ttl_s: float) -> bool:
         return bool(await self._redis.set(key, b"1", nx=True, px=max(1, int(ttl_s * 1000))))

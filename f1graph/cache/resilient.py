@@ -50,6 +50,18 @@ class ResilientCache:
 
         return here + await self.guard.call(lambda: self.redis.delete_prefix(prefix), nothing)
 
+    async def counters(self, keys: list[str]) -> list[int]:
+        # while Redis is down, this process's own generations: answers stored in Redis are
+        # unreachable from here until it is back (never served against data it did not see)
+        return await self.guard.call(
+            lambda: self.redis.counters(keys), lambda: self.fallback.counters(keys)
+        )
+
+    async def bump(self, key: str, ttl_s: float) -> None:
+        await self.guard.call(
+            lambda: self.redis.bump(key, ttl_s), lambda: self.fallback.bump(key, ttl_s)
+        )
+
     async def try_lock(self, key: str, ttl_s: float) -> bool:
         async def granted() -> bool:
             return True  # one process: in-process single-flight is enough

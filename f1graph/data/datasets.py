@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 import msgspec
 from cachetools import LRUCache
 
-from f1graph.cache import Cache, Entry, fetch_once, fresh_ttl_s, keys
+from f1graph.cache import Cache, Entry, fetch_once, fresh_ttl_s, keys, reads
 from f1graph.cache.singleflight import SingleFlight
 from f1graph.data.deadline import DeadlineExceededError, in_background, within_deadline
 from f1graph.errors import NotFoundError, UpstreamError
@@ -112,6 +112,7 @@ class Datasets:
         endpoint = spec.name
         if not spec.per_session or spec.telemetry:
             raise ValueError(f"{endpoint} is not fetched as whole-session datasets")
+        await reads.touch(session_keys)  # the response cache versions answers by session
         now = time.time()
         out: dict[str, Dataset[Any]] = {}
         missing: list[str] = []
@@ -132,7 +133,10 @@ class Datasets:
                 out.update(await within_deadline(loaded, f"OpenF1 /{endpoint}"))
             except DeadlineExceededError as error:
                 out.update(await self._stale_or_raise(endpoint, missing, error))
-        return [out[keys.dataset_key(sk, endpoint)] for sk in session_keys]
+        found = [out[keys.dataset_key(sk, endpoint)] for sk in session_keys]
+        for dataset in found:
+            reads.note_fresh_until(dataset.fresh_until)
+        return found
 
     async def _stale_or_raise(
         self, endpoint: str, dataset_keys: list[str], error: DeadlineExceededError
@@ -207,6 +211,7 @@ class Datasets:
         self, spec: Endpoint[R], filters: Filters, ttl_s: float | None = None
     ) -> tuple[list[R], bool]:
         """Rows of a cross-session query (meetings, a session search): ``(rows, stale)``."""
+        reads.note_unbounded()  # not one session's data: answers reading it are not cached
         endpoint = spec.name
         canonical = to_query_string(sorted(filters))
         key = keys.query_key(endpoint, canonical)

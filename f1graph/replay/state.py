@@ -21,6 +21,8 @@ from f1graph.openf1.records import Interval, Lap, Position, Stint
 from f1graph.replay.events import Snapshot, TrackOutline, Tyres
 from f1graph.times import epoch_ms
 
+MAX_SNAPSHOTS = 256  # snapshots kept per session (a few KB each)
+
 
 @dataclass(frozen=True, slots=True)
 class StintSpan:
@@ -45,6 +47,8 @@ class SessionState:
     running: RunningOrder
     _interval_ms: list[int] = field(init=False)
     _lap_starts_ms: list[tuple[int, int]] = field(init=False)
+    _lap_ends_by_driver: dict[int, list[tuple[int, datetime]]] = field(init=False)
+    _snapshots: dict[tuple[datetime, int], Snapshot] = field(init=False)
 
     def __post_init__(self) -> None:
         self._interval_ms = [epoch_ms(i.date) for i in self.intervals]
@@ -53,6 +57,11 @@ class SessionState:
             for lap in self.laps
             if lap.date_start is not None
         )
+        by_driver: defaultdict[int, list[tuple[int, datetime]]] = defaultdict(list)
+        for (driver, lap_number), end in self.lap_ends.items():
+            by_driver[driver].append((lap_number, end))
+        self._lap_ends_by_driver = dict(by_driver)
+        self._snapshots = {}
 
     @classmethod
     def build(
@@ -101,9 +110,8 @@ class SessionState:
             if age is not None and span.first_lap is not None:
                 age += sum(
                     1
-                    for (d, n), end in self.lap_ends.items()
-                    if d == driver
-                    and n >= span.first_lap
+                    for n, end in self._lap_ends_by_driver.get(driver, ())
+                    if n >= span.first_lap
                     and (current.lap_end is None or n <= current.lap_end)
                     and end <= at
                 )
@@ -118,7 +126,17 @@ class SessionState:
         return max(n for _, n in self._lap_starts_ms[:i])
 
     def snapshot(self, at: datetime, track: TrackOutline | None = None) -> Snapshot:
-        """Running order (``standings`` over the rows up to ``at``), tyres, status, lap."""
+        """Running order (``standings`` over the rows up to ``at``), tyres, status, lap; made
+        once per instant (subscribers starting together share their first snapshot)."""
+        key = (at, id(track))
+        made = self._snapshots.get(key)
+        if made is None:
+            if len(self._snapshots) >= MAX_SNAPSHOTS:
+                self._snapshots.clear()
+            made = self._snapshots[key] = self._snapshot(at, track)
+        return made
+
+    def _snapshot(self, at: datetime, track: TrackOutline | None) -> Snapshot:
         t = epoch_ms(at)
         intervals = self.intervals[: bisect.bisect_right(self._interval_ms, t)]
         return Snapshot(

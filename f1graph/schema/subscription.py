@@ -7,22 +7,26 @@ clock and its losses without a fragment per kind.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Hashable
 from datetime import datetime
 from typing import Annotated, Any
 
+import orjson
 import strawberry
+from graphql import ExecutionResult, print_ast
 
 from f1graph.execution import PlanExecutionContext
 from f1graph.observe import metrics
 from f1graph.replay import events as replay_events
 from f1graph.replay.clock import MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, Event, EventKind, ReplayStream
+from f1graph.replay.fanout import EncodedEvents, with_dropped
 from f1graph.replay.player import ReplayOptions, play
 from f1graph.runtime import Info
 from f1graph.schema.common import Presents
 from f1graph.schema.interval import Interval
 from f1graph.schema.race_analysis_types import Standing
+from f1graph.schema.scalars import dumps_json
 from f1graph.schema.timing import Overtake, PitStop, Position, RaceControlMessage, Weather
 
 # The replay's own enums, registered with the graph (in place) under these names.
@@ -147,7 +151,8 @@ def as_replay_event(event: Event, origin_ms: int, dropped: int) -> ReplayEvent:
 
 
 class PerEventMemoExecutionContext(PlanExecutionContext):
-    """Gives each subscription event its own memo of collected subfields.
+    """Gives each subscription event its own memo of collected subfields, and executes a replay
+    event once for every subscriber of the same subscription (:mod:`f1graph.replay.fanout`).
 
     graphql-core 3.3 runs each event on a shallow copy of the subscription's executor, so all
     events share one memo, keyed by the identity of lists made afresh for every event: it grows
@@ -156,10 +161,77 @@ class PerEventMemoExecutionContext(PlanExecutionContext):
     compiled plans (:class:`PlanExecutionContext`).
     """
 
+    _operation_key: str | None = None
+
     def build_per_event_executor(self, payload: Any) -> Any:
+        shared = getattr(payload, "fanout", None)
+        if shared is not None:
+            return _SharedEvent(self, payload, shared)  # the executor copy only on a miss
+        return self.fresh_event_executor(payload)
+
+    def fresh_event_executor(self, payload: Any) -> Any:
         executor = super().build_per_event_executor(payload)
         executor._relevant_sub_fields = {}
         return executor
+
+    def subscription_key(self) -> str:
+        """The selection and variables (what an event's answer depends on besides the event)."""
+        if self._operation_key is None:
+            values = getattr(self.variable_values, "coerced", self.variable_values)
+            variables = orjson.dumps(values, option=orjson.OPT_SORT_KEYS, default=str).decode()
+            fragments = "".join(print_ast(f.definition) for f in self.fragments.values())
+            self._operation_key = print_ast(self.operation) + fragments + variables
+        return self._operation_key
+
+
+class _SharedEvent:
+    """A per-event executor whose answer is taken from, or added to, the shared answers."""
+
+    _bytes = b""
+
+    def __init__(
+        self,
+        parent: PerEventMemoExecutionContext,
+        payload: Any,
+        shared: tuple[EncodedEvents, Hashable, int],
+    ) -> None:
+        self.parent = parent
+        self.payload = payload
+        self.memo, event, self.dropped = shared
+        self.key = (parent.subscription_key(), event)
+
+    def execute_operation(self, *args: Any) -> Any:
+        encoded = self.memo.get(self.key, count=False)  # the caller counted its own look-up
+        if encoded is not None:
+            return self._answer(encoded)
+        result = self.parent.fresh_event_executor(self.payload).execute_operation(*args)
+        if isinstance(result, ExecutionResult):
+            return self._keep(result)
+        return self._keep_later(result)
+
+    async def encoded(self) -> bytes | ExecutionResult:
+        """The answer's ``data`` as bytes (the subscriber's own ``dropped`` written in), or the
+        execution result when it has errors."""
+        pending = self.execute_operation(False)
+        result: ExecutionResult = pending if isinstance(pending, ExecutionResult) else await pending
+        if result.errors or not isinstance(result.data, orjson.Fragment):
+            return result
+        encoded: bytes = self._bytes
+        return encoded
+
+    async def _keep_later(self, pending: Awaitable[ExecutionResult]) -> ExecutionResult:
+        return self._keep(await pending)
+
+    def _keep(self, result: ExecutionResult) -> ExecutionResult:
+        if result.errors:
+            return result
+        encoded = dumps_json(result.data)
+        self.memo.put(self.key, encoded)
+        return self._answer(encoded)
+
+    def _answer(self, encoded: bytes) -> ExecutionResult:
+        self._bytes = with_dropped(encoded, self.dropped)
+        return ExecutionResult(data=orjson.Fragment(self._bytes))  # type: ignore[arg-type]
 
 
 FromArg = Annotated[

@@ -22,7 +22,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from f1graph.cache import Cache, fresh_ttl_s
+from f1graph.cache import Cache, fresh_ttl_s, reads
 from f1graph.cache.singleflight import SingleFlight
 from f1graph.data import Datasets
 from f1graph.errors import NotFoundError, UpstreamError
@@ -163,6 +163,7 @@ class TelemetryStore:
         key = (session_key, endpoint, *info.span.clip(from_ms, to_ms))
         held = self.split.get(key)
         if held is not None and held[1] > time.time():
+            reads.note_fresh_until(held[1])
             return held[0], False
         window = await self._every_car(session_key, endpoint, from_ms, to_ms)
         per_car = split_by_driver(window.cols)
@@ -181,6 +182,7 @@ class TelemetryStore:
         start, end = info.span.clip(from_ms, to_ms)
         cols = between(concat(endpoint, [w.cols for w in parts]), start, end)
         fresh_until = min((w.fresh_until for w in parts), default=time.time())
+        reads.note_fresh_until(fresh_until)
         return Window(cols, fresh_until, any(w.stale for w in parts))
 
     async def _read_group(
@@ -192,6 +194,7 @@ class TelemetryStore:
         for r in group:
             stitched = self.assembled.get(self._range_key(r, span))
             if stitched is not None and stitched.fresh_until > now:
+                reads.note_fresh_until(stitched.fresh_until)
                 out[r] = Read(stitched.cols, False)
                 continue
             wanted[r] = [
@@ -210,6 +213,7 @@ class TelemetryStore:
             stale = any(w.stale for w in parts)
             if not stale:
                 fresh_until = min((w.fresh_until for w in parts), default=now)
+                reads.note_fresh_until(fresh_until)
                 self.assembled[self._range_key(request, span)] = Window(cols, fresh_until)
             out[request] = Read(cols, stale)
         return out

@@ -20,6 +20,7 @@ from f1graph import __version__
 from f1graph.compat import compat_mount
 from f1graph.observe import configure_logging, get_logger, metrics
 from f1graph.openf1 import Source
+from f1graph.responses import build_persisted_queries, build_responses
 from f1graph.runtime import build_services
 from f1graph.schema import schema
 from f1graph.settings import Settings
@@ -43,6 +44,8 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.services = services = build_services(settings, source)
         await services.start()
+        app.state.responses = build_responses(settings, services.cache, services.datasets)
+        app.state.persisted_queries = build_persisted_queries(settings, services.cache)
         metrics.breaker_state(services.breaker.state.value)
         _log_start(settings, services, app.state.graphiql_dir)
         try:

@@ -1,7 +1,13 @@
-"""Strawberry's ASGI view, with orjson encoding, f1graph's per-request context and its door."""
+"""Strawberry's ASGI view, with orjson encoding, f1graph's per-request context and its door.
+
+Single queries over POST and GET go through the response front (:mod:`f1graph.responses`):
+persisted queries are resolved, identical queries coalesced and ended sessions' answers served
+as stored bytes. Batches, streams, the IDE and websockets take Strawberry's own path.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cross_web import HTTPException
@@ -11,10 +17,21 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.types.unset import UnsetType
+from strawberry.http import GraphQLRequestData
+from strawberry.types.unset import UNSET, UnsetType
 
 from f1graph.access import identity_of
 from f1graph.errors import F1GraphError
+from f1graph.responses import (
+    Call,
+    PersistedQueries,
+    PersistedQueryError,
+    Produced,
+    Responses,
+    operation_of,
+    request_key,
+    rights_of,
+)
 from f1graph.runtime import Context, Services
 from f1graph.schema.scalars import dumps_json
 from f1graph.web.disconnect import cancel_when_gone
@@ -106,3 +123,73 @@ class GraphQLView(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return dumps_json(data)  # orjson, numpy arrays (telemetry channels) written natively
+
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        front: Responses | None = getattr(request.app.state, "responses", None)
+        if (
+            front is None
+            or isinstance(request, WebSocket)
+            or request.method not in ("GET", "POST")
+            or (
+                self.should_render_graphql_ide(self.request_adapter_class(request))
+                and "extensions" not in request.query_params
+            )
+        ):
+            return await super().run(request, context, root_value)
+        try:
+            data = await self.parse_http_body(self.request_adapter_class(request))
+        except json.JSONDecodeError as e:
+            raise HTTPException(400, "Unable to parse request body as JSON") from e
+        if not isinstance(data, GraphQLRequestData) or data.protocol != "http":
+            return await super().run(request, context, root_value)
+        persisted: PersistedQueries = request.app.state.persisted_queries
+        try:
+            data.query = await persisted.resolve(data.query, data.extensions)
+        except PersistedQueryError as error:
+            return Response(dumps_json(error.body()), 200, media_type="application/json")
+        return await front.serve(_call(request, data), lambda: self._produce(request, data))
+
+    async def _produce(self, request: Request, data: GraphQLRequestData) -> Produced:
+        """Execute and encode once; ``extensions.cache`` says ``miss`` for a query."""
+        adapter = self.request_adapter_class(request)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, response=sub_response)
+        result = await self.execute_single(request, adapter, sub_response, context, None, data)
+        response_data: Any = await self.process_result(request=request, result=result)
+        if result.errors:
+            self._handle_errors(result.errors, response_data)
+        extensions = response_data.setdefault("extensions", {})
+        # stale data, or a dataset still missing (it may yet arrive), is not stored
+        storable = not (result.errors or extensions.get("stale") or extensions.get("unavailable"))
+        if _query(data) is not None:
+            extensions["cache"] = "miss"
+        elif not extensions:
+            del response_data["extensions"]
+        headers = {k: v for k, v in sub_response.headers.items() if k != "content-type"}
+        retry = retry_after_of(response_data)
+        if retry is not None:
+            headers["Retry-After"] = str(retry)
+        status = sub_response.status_code or 200
+        return Produced(status, self.encode_json(response_data), storable, headers)
+
+
+def _query(data: GraphQLRequestData) -> Any:
+    """The request's operation when it is a query (the only kind coalesced and cached)."""
+    op = operation_of(data.query, data.operation_name) if data.query else None
+    return op if op is not None and op.kind == "query" else None
+
+
+def _call(request: Request, data: GraphQLRequestData) -> Call:
+    rights, public = rights_of(request)
+    op = _query(data)
+    key = request_key("graphql", op, data.variables, rights) if op is not None else None
+    return Call(
+        key,
+        request.method,
+        request.headers.get("accept-encoding", ""),
+        request.headers.get("if-none-match", ""),
+        public=public,
+        marked=key is not None,
+    )

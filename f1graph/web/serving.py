@@ -20,6 +20,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "loop": "asyncio",
         "http": "h11",
         "ws": "websockets-sansio",
+        # replay events are small JSON: deflating each one for each subscriber cost more loop
+        # time than it saved bytes (bench/fanout.py)
+        "ws_per_message_deflate": False,
         "log_level": "info",
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": list(trusted) if trusted else [],

@@ -140,7 +140,9 @@ class TestClientCostPerMinute:
 
     @pytest.fixture
     def stingy(self) -> Iterator[str]:
-        settings = Settings(source=DATA_DIR, client_cost_per_minute=3_000)
+        # the response cache off: a stored answer is served without executing, so it costs
+        # nothing and is not charged (f1graph/responses); here every request executes
+        settings = Settings(source=DATA_DIR, client_cost_per_minute=3_000, response_cache=False)
         with serve_in_thread(create_app(settings)) as base:
             yield base
 

@@ -1,0 +1,166 @@
+"""Replay subscriptions over graphql-transport-ws, sent as shared bytes (the fan-out's sender).
+
+A ``replay`` subscription that is the whole operation skips Strawberry's per-event pipeline:
+its arguments are read once, the subscriber's player (:func:`f1graph.replay.player.play`)
+paces it as before (and bounds it when slow), and each event is sent as the bytes that every
+subscriber of the same subscription shares (:mod:`f1graph.replay.fanout`), framed with the
+subscriber's id. Anything else (other fields, errors before the first event, graphql-ws) takes
+Strawberry's path, which gives the same answers one event at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+import orjson
+from graphql import ExecutionResult, FieldNode, GraphQLError, OperationType, parse, validate
+from graphql.execution.values import get_argument_values
+from starlette.websockets import WebSocketDisconnect
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
+
+from f1graph.errors import F1GraphError
+from f1graph.observe import metrics
+from f1graph.replay.clock import MonotonicClock
+from f1graph.replay.events import DEFAULT_STREAMS, Event
+from f1graph.replay.fanout import (
+    DROPPED_MARK,
+    EncodedEvents,
+    encoded_events,
+    event_key,
+    with_dropped,
+)
+from f1graph.replay.player import ReplayOptions, play
+from f1graph.runtime import Context
+from f1graph.schema import schema
+from f1graph.schema.scalars import dumps_json
+from f1graph.schema.subscription import PerEventMemoExecutionContext, as_replay_event
+from f1graph.web.ws_errors import CodedTransportWSHandler
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """A replay subscription read once: its executor, session and options."""
+
+    executor: PerEventMemoExecutionContext
+    session_key: int
+    options: ReplayOptions
+
+
+def replay_plan(
+    query: str, variables: dict[str, Any] | None, operation_name: str | None, context: Any
+) -> ReplayPlan | None:
+    """The plan of a subscription that is exactly one ``replay`` field with valid arguments;
+    ``None`` for anything else (Strawberry's path answers it, errors included)."""
+    if not isinstance(query, str):
+        return None
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None
+    if validate(schema._schema, document):
+        return None
+    executor = PerEventMemoExecutionContext.build(
+        schema._schema,
+        document,
+        context_value=context,
+        raw_variable_values=variables,
+        operation_name=operation_name,
+    )
+    if isinstance(executor, list) or executor.operation.operation is not OperationType.SUBSCRIPTION:
+        return None
+    fields = executor.operation.selection_set.selections
+    if len(fields) != 1 or not isinstance(fields[0], FieldNode) or fields[0].directives:
+        return None
+    subscription = schema._schema.subscription_type
+    if fields[0].name.value != "replay" or subscription is None:
+        return None
+    try:
+        args = get_argument_values(
+            subscription.fields["replay"], fields[0], executor.variable_values
+        )
+        include = args.get("include")
+        options = ReplayOptions(
+            speed=args["speed"],
+            start=args.get("from"),
+            end=args.get("to"),
+            streams=DEFAULT_STREAMS if include is None else frozenset(include),
+            location_hz=args["locationHz"],
+        )
+        options.check()
+    except (GraphQLError, F1GraphError, KeyError, TypeError):
+        return None
+    return ReplayPlan(cast(PerEventMemoExecutionContext, executor), args["sessionKey"], options)
+
+
+async def _answer(
+    plan: ReplayPlan, event: Event, origin_ms: int, memo: EncodedEvents, dropped: int
+) -> bytes | ExecutionResult:
+    """The event's ``data`` as bytes: shared when the event has a key (looked up before any
+    object is made for it), else executed for this subscriber alone (``END``); the execution
+    result when it has errors."""
+    key = event_key(event)
+    if key is not None:
+        found = memo.get((plan.executor.subscription_key(), key))
+        if found is not None:
+            return with_dropped(found, dropped)
+        payload = as_replay_event(event, origin_ms, DROPPED_MARK)
+        payload.fanout = (memo, key, dropped)  # type: ignore[attr-defined]
+        shared: bytes | ExecutionResult = await plan.executor.build_per_event_executor(
+            payload
+        ).encoded()
+        return shared
+    alone = as_replay_event(event, origin_ms, dropped)
+    pending = plan.executor.fresh_event_executor(alone).execute_operation(False)
+    result: ExecutionResult = pending if isinstance(pending, ExecutionResult) else await pending
+    return result if result.errors else dumps_json(result.data)
+
+
+class FanOutTransportWSHandler(CodedTransportWSHandler):
+    """graphql-transport-ws with replay subscriptions sent from the shared answers."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        plan = replay_plan(
+            operation.query, operation.variables, operation.operation_name, self.context
+        )
+        if plan is None or not await self._stream(operation, plan):
+            await super().run_operation(operation)
+
+    async def _stream(self, operation: Operation[Context, None], plan: ReplayPlan) -> bool:
+        """Send the replay; ``False`` when it failed before its first event (Strawberry's path
+        then answers with the coded error)."""
+        head = b'{"id":' + orjson.dumps(operation.id) + b',"type":"next","payload":{"data":'
+        ws = self.websocket.ws  # type: ignore[attr-defined]
+        sent = False
+        metrics.subscriber("replay", +1)
+        counted = 0
+        try:
+            async with self.context.services.replays.use(plan.session_key) as timeline:
+                memo = encoded_events(timeline)
+                async for event, dropped in play(timeline, plan.options, MonotonicClock()):
+                    metrics.replay_dropped(dropped - counted)
+                    counted = dropped
+                    answer = await _answer(plan, event, timeline.origin_ms, memo, dropped)
+                    if isinstance(answer, bytes):
+                        await ws.send_text((head + answer + b"}}").decode())
+                    else:  # an event whose execution failed: sent as Strawberry would
+                        message: Any = {
+                            "id": operation.id,
+                            "type": "next",
+                            "payload": {
+                                "data": answer.data,
+                                "errors": [e.formatted for e in answer.errors or ()],
+                            },
+                        }
+                        await operation.send_operation_message(message)
+                    sent = True
+        except F1GraphError:
+            if sent:
+                raise
+            return False
+        except WebSocketDisconnect:
+            return True
+        finally:
+            metrics.subscriber("replay", -1)
+        await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        return True
