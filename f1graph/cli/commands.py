@@ -123,8 +123,9 @@ async def record(
     if not await services.cache.backend.ping():
         await services.aclose()
         print(
-            f"f1graph preload: Redis at {settings.redis_url} cannot be reached, so there is no "
-            "shared cache to warm. Start it (or fix F1GRAPH_REDIS_URL) and run this again.",
+            f"{prog}: Redis at {settings.redis_url} cannot be reached (the OpenF1 rate budget "
+            "shared with the servers). Start it, or unset F1GRAPH_REDIS_URL to record on a "
+            "budget of its own, and run this again.",
             file=out,
         )
         return 2
@@ -158,6 +159,18 @@ async def record(
             print(f"{prog}: {exc.message} Nothing was recorded.", file=out)
             return 2
         print(f"{prog}: {exc.message} Run the same command again to resume.", file=out)
+        return 1
+    except OSError as exc:  # --out passed the checks but cannot be written (or the disk filled)
+        bars.close()
+        nothing = await asyncio.to_thread(_remove_if_empty, directory, existed)
+        target = exc.filename or directory
+        if nothing:
+            print(f"{prog}: cannot write {target}: {exc.strerror}. Nothing was recorded.", file=out)
+            return 2
+        print(
+            f"{prog}: cannot write {target}: {exc.strerror}. Run the same command again to resume.",
+            file=out,
+        )
         return 1
     finally:
         await services.aclose()

@@ -27,6 +27,12 @@ SHARED: list[Processor] = [
 ]
 
 
+def _drop_color_message(_logger: Any, _name: str, event: Any) -> Any:
+    """Drop uvicorn's ``color_message`` extra: its own line again, with terminal colour codes."""
+    event.pop("color_message", None)
+    return event
+
+
 def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
     """Send every log line of the process to stderr as ``fmt`` (``text`` or ``json``).
 
@@ -50,7 +56,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
         cache_logger_on_first_use=False,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*SHARED, structlog.stdlib.ExtraAdder()],
+        foreign_pre_chain=[*SHARED, structlog.stdlib.ExtraAdder(), _drop_color_message],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
     handler = _StderrHandler()

@@ -101,20 +101,34 @@ class TestOneLineErrors:
         assert code == 2 and len(err.splitlines()) == 1 and "cannot listen on" in err
 
     def test_unreachable_redis(
-        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         monkeypatch.setenv("F1GRAPH_REDIS_URL", DEAD_REDIS)
         monkeypatch.setenv("F1GRAPH_SOURCE", str(DATA_DIR))
-        for argv in (["preload", "11253"], ["serve"]):
+        out = tmp_path / "rec"
+        for argv in (["preload", "11253"], ["serve"], ["record", "11253", "--out", str(out)]):
             code, _, err = run(argv, capsys)
             assert code == 2 and len(err.splitlines()) == 1, err
-            assert DEAD_REDIS in err and "cannot be reached" in err
+            assert err.startswith(f"f1graph {argv[0]}: Redis at {DEAD_REDIS} cannot be reached")
+        assert not out.exists()
 
     def test_unwritable_schema_out(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         code, _, err = run(["export-schema", "--out", str(tmp_path / "no" / "s.graphql")], capsys)
         assert code == 2 and len(err.splitlines()) == 1 and "cannot write --out" in err
+
+    def test_record_out_that_cannot_be_made(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setenv("F1GRAPH_SOURCE", str(DATA_DIR))
+        out = Path("/proc/f1graph-record")  # its parent looks writable, even to root; mkdir fails
+        code, _, err = run(["record", "11253", "--out", str(out)], capsys)
+        assert code == 2, err
+        assert err.splitlines()[-1] == (
+            f"f1graph record: cannot write {out}: No such file or directory. Nothing was recorded."
+        )
+        assert "Traceback" not in err and not out.exists()
 
     def test_no_traceback_from_a_real_process(self, tmp_path: Path) -> None:
         target = tmp_path / "file"
