@@ -20,17 +20,18 @@ from f1graph.execution.leaves import Row
 T = TypeVar("T", bound=type)
 MEMO_LISTS = 20_000  # about 20 races' laps, or 15 races' laps of segments
 
-_IMMUTABLE: set[type] = set()
+_MARK = "__f1graph_immutable__"
 
 
 def immutable(cls: T) -> T:
-    """Declare that instances of ``cls`` never change once built (a class decorator)."""
-    _IMMUTABLE.add(cls)
+    """Declare that instances of ``cls`` never change once built (a class decorator). It marks
+    the class itself (not a subclass), so importing a module fills no registry."""
+    setattr(cls, _MARK, True)
     return cls
 
 
 def _immutable_type(kind: type) -> bool:
-    if kind in _IMMUTABLE:
+    if vars(kind).get(_MARK, False):
         return True
     config = getattr(kind, "__struct_config__", None)
     return bool(config is not None and getattr(config, "frozen", False))

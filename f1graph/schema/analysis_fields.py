@@ -18,6 +18,7 @@ import strawberry
 
 from f1graph.analysis import intervals, laps, running_order, stints
 from f1graph.analysis.clean import CLEAN_LAP_THRESHOLD, LapExclusion
+from f1graph.analysis.track_status import TrackStatus
 from f1graph.data import Analysis, SessionView
 from f1graph.data import analyses as a
 from f1graph.openf1 import INTERVALS, PIT, POSITION, RACE_CONTROL, STINTS, Endpoint
@@ -44,7 +45,7 @@ CLEAN = (
     "A clean lap has a lap time, is not lap 1, not a pit-out or pit-in lap, was not run under "
     f"SC, VSC or red flag, and is within {CLEAN_LAP_THRESHOLD:.0%} of the driver's best lap."
 )
-LapExclusionEnum = strawberry.enum(LapExclusion, description="Why a lap is not clean.")
+strawberry.enum(LapExclusion, description="Why a lap is not clean.")  # marks the class itself
 
 
 def fact(info: Info, lap: Any, name: str) -> Any:
@@ -303,7 +304,7 @@ class LapAnalysisFields:
         return fact(info, self, "is_clean")  # type: ignore[no-any-return]
 
     @strawberry.field(description="Why the lap is not clean (the first test it fails), or null.")
-    def clean_lap_exclusion(self, info: Info) -> LapExclusionEnum | None:  # type: ignore[valid-type]
+    def clean_lap_exclusion(self, info: Info) -> LapExclusion | None:
         return fact(info, self, "clean_lap_exclusion")  # type: ignore[no-any-return]
 
     @strawberry.field(
@@ -330,7 +331,7 @@ class LapAnalysisFields:
         "RED) from race control; null without a start time or duration, or when the session's "
         "race control is unavailable (extensions.unavailable)."
     )
-    def track_status(self, info: Info) -> rt.TrackStatusEnum | None:  # type: ignore[valid-type]
+    def track_status(self, info: Info) -> TrackStatus | None:
         return fact(info, self, "track_status")  # type: ignore[no-any-return]
 
 

@@ -18,9 +18,11 @@ from f1graph.schema.common import Presents
 
 F = strawberry.field
 
-TrackStatusEnum = strawberry.enum(TrackStatus, description="The state of the track.")
-IncidentKindEnum = strawberry.enum(IncidentKind, description="What a message says of an incident.")
-TimelineKindEnum = strawberry.enum(TimelineKind, description="Where a timeline event comes from.")
+# The analyses' enums are the graph's: strawberry.enum marks each class and returns it, so fields
+# are annotated with the class itself and mypy sees a type.
+strawberry.enum(TrackStatus, description="The state of the track.")
+strawberry.enum(IncidentKind, description="What a message says of an incident.")
+strawberry.enum(TimelineKind, description="Where a timeline event comes from.")
 
 
 @strawberry.type(description="A gap: seconds, or laps behind for a lapped car.")
@@ -107,7 +109,7 @@ class LapProgress(Presents[running_order_analysis.LapOrder]):
 
 @strawberry.type(description="A safety-car or virtual-safety-car period.")
 class SafetyCarPeriod(Presents[race_control_analysis.SafetyCarPeriod]):
-    kind: TrackStatusEnum = F(description="SC or VSC.")  # type: ignore[valid-type]
+    kind: TrackStatus = F(description="SC or VSC.")
     deployed: datetime = F(description="Deployed (UTC).")
     ended: datetime | None = F(description="Ended; the session's end if still open then.")
     first_lap: int | None = F(description="The leader's lap when deployed.")
@@ -141,7 +143,7 @@ class FlagSummary(Presents[race_control_analysis.FlagSummary]):
 @strawberry.type(description="An investigation, penalty, deleted lap time or note on cars.")
 class Incident(Presents[incidents_analysis.Incident]):
     date: datetime = F(description="When (UTC).")
-    kind: IncidentKindEnum = F(description="What the message says.")  # type: ignore[valid-type]
+    kind: IncidentKind = F(description="What the message says.")
     driver_numbers: list[int] = F(description="Cars named.")
     lap_number: int | None = F(description="The lap of the message.")
     deleted_lap_number: int | None = F(description="The lap whose time was deleted.")
@@ -154,7 +156,7 @@ class Incident(Presents[incidents_analysis.Incident]):
 @strawberry.type(description="One event of the merged race timeline.")
 class TimelineEvent(Presents[race_control_analysis.TimelineEvent]):
     date: datetime = F(description="When (UTC).")
-    kind: TimelineKindEnum = F(description="Source of the event.")  # type: ignore[valid-type]
+    kind: TimelineKind = F(description="Source of the event.")
     lap_number: int | None = F(description="The lap.")
     driver_number: int | None = F(description="The car.")
     category: str | None = F(description="Race-control category.")

@@ -12,6 +12,7 @@ import strawberry
 from strawberry.extensions import ParserCache
 
 from f1graph.execution import ROWS, PlanExecutionContext, collector, immutable, settle_every
+from f1graph.execution.memo import immutable_items
 
 
 class Row(msgspec.Struct, frozen=True):
@@ -95,6 +96,15 @@ class TestCompletedLists:
             assert run("{ mutable { tag } }")["mutable"] == [{"tag": "y"}] != first
         finally:
             MUTABLE[0].tag = "x"
+
+    def test_a_subclass_is_not_declared_by_its_base(self) -> None:
+        """A subclass of a declared type may add state: it is not immutable unless declared."""
+
+        class Tagged2(Tagged):
+            pass
+
+        assert immutable_items(TAGGED) and not immutable_items([Tagged2(tag="c")])
+        assert not immutable_items(MUTABLE) and not immutable_items([])
 
     def test_the_memo_is_bounded(self) -> None:
         assert 0 < len(ROWS.entries) <= ROWS.size
