@@ -41,20 +41,38 @@ def _parse(query: str, max_tokens: int) -> DocumentNode:
     return parse(query, max_tokens=max_tokens)
 
 
+Limits = tuple[float, ...]
+CostKey = tuple[str, str | None, bytes, Limits]
+
+
+def _limits(settings: Settings) -> Limits:
+    """The settings an estimate and its check depend on."""
+    s = settings
+    return (
+        s.telemetry_window_s,
+        s.batch_max_sessions,
+        s.max_depth,
+        s.max_aliases,
+        s.max_list_items,
+        s.max_cost,
+        s.max_upstream_requests,
+    )
+
+
 class _Costs:
-    """Costs by (query, operation, variables): estimated once, read back for repeats."""
+    """Costs by (query, operation, variables, limits): estimated once, read back for repeats."""
 
     def __init__(self, maxsize: int = 512) -> None:
         self.maxsize = maxsize
-        self._items: OrderedDict[tuple[str, str | None, bytes], Cost | LimitError] = OrderedDict()
+        self._items: OrderedDict[CostKey, Cost | LimitError] = OrderedDict()
 
-    def get(self, key: tuple[str, str | None, bytes]) -> Cost | LimitError | None:
+    def get(self, key: CostKey) -> Cost | LimitError | None:
         found = self._items.get(key)
         if found is not None:
             self._items.move_to_end(key)
         return found
 
-    def put(self, key: tuple[str, str | None, bytes], value: Cost | LimitError) -> None:
+    def put(self, key: CostKey, value: Cost | LimitError) -> None:
         self._items[key] = value
         if len(self._items) > self.maxsize:
             self._items.popitem(last=False)
@@ -115,6 +133,7 @@ class QueryLimits(SchemaExtension):
             ctx.query or "",
             ctx.operation_name,
             orjson.dumps(ctx.variables or {}, option=orjson.OPT_SORT_KEYS),
+            _limits(settings),  # two apps of one process may set different limits
         )
         known = COSTS.get(key)
         if known is not None:

@@ -157,3 +157,19 @@ class TestClientCostPerMinute:
         assert error["extensions"]["code"] == "RATE_LIMIT_EXCEEDED"
         assert 1 <= error["extensions"]["retryAfter"] <= 60
         assert "(F1GRAPH_CLIENT_COST_PER_MINUTE)" in error["message"]
+
+
+class TestTwoAppsInOneProcess:
+    """Each app answers by its own limits, even for a document the other one has checked."""
+
+    async def test_limits_are_not_shared(self, url: str) -> None:
+        query = SESSION % " ".join(f"n{i}: sessionName" for i in range(5))  # a new document
+        with serve_in_thread(create_app(Settings(source=DATA_DIR))) as lenient:
+            async with httpx.AsyncClient(base_url=lenient) as client:
+                before = (await client.post("/graphql", json={"query": query})).json()
+                assert before["data"]["session"]["n4"] == "Race"
+                assert await refused(url, query) == (
+                    "The query has 5 aliases; at most 3 are allowed (F1GRAPH_MAX_ALIASES)."
+                )
+                after = (await client.post("/graphql", json={"query": query})).json()
+        assert after["data"]["session"]["n4"] == "Race"
