@@ -1,11 +1,11 @@
 """The cross-process lock protocol: what one process fetches, the others wait for.
 
 Session datasets (:mod:`f1graph.data.datasets`) and telemetry windows
-(:mod:`f1graph.telemetry.fetch`) both load a set of cache keys this way. Each key's lock
-(``SET NX PX`` in Redis, always granted in memory) is tried; the keys taken are fetched here
-and unlocked, the others are awaited concurrently: each is read from the cache as soon as the
-process holding its lock has stored it, or fetched here when that process gave up (its lock is
-free again) or when the wait outlasts the lock's own lifetime.
+(:mod:`f1graph.telemetry.fetch`) both load a set of cache keys this way. The keys' locks
+(``SET NX PX`` each, in one MULTI/EXEC in Redis; always granted in memory) are tried at once;
+the keys taken are fetched here and unlocked, the others are awaited concurrently: each is read
+from the cache as soon as the process holding its lock has stored it, or fetched here when that
+process gave up (its lock is free again) or when the wait outlasts the lock's own lifetime.
 """
 
 from __future__ import annotations
@@ -39,27 +39,33 @@ async def fetch_once(
     ``fetch(items)`` fetches items upstream and caches them; ``stored(item)`` is the item once
     another process has cached it fresh, else ``None``.
     """
+    # Every lock at once (atomically in Redis): of two processes asking for the same keys, the
+    # first takes all of them, so its upstream requests stay whole instead of alternating keys.
+    items = list(stale)
+    locked = await backend.try_locks([lock_key(cache_key(i)) for i in items], LOCK_TTL_S)
+    taken = [item for item, ok in zip(items, locked, strict=True) if ok]
+    theirs = [item for item, ok in zip(items, locked, strict=True) if not ok]
     mine: dict[K, Entry | None] = {}
-    theirs: list[K] = []
     out: dict[K, V] = {}
-    for item, entry in stale.items():
-        lock = lock_key(cache_key(item))
-        if await backend.try_lock(lock, LOCK_TTL_S):
-            # another process may have stored it between this one's miss and its lock
-            value = await stored(item) if backend.name != "memory" else None
-            if value is not None:
-                await backend.unlock(lock)
-                out[item] = value
-            else:
-                mine[item] = entry
-        else:
-            theirs.append(item)
     try:
+        # another process may have stored an item between this one's miss and its lock
+        found: list[V | None] = (
+            list(await asyncio.gather(*(stored(item) for item in taken)))
+            if taken and backend.name != "memory"
+            else [None] * len(taken)
+        )
+        for item, value in zip(taken, found, strict=True):
+            if value is None:
+                mine[item] = stale[item]
+            else:
+                await backend.unlock(lock_key(cache_key(item)))
+                out[item] = value
         if mine:
             out.update(await fetch(mine))
     finally:
-        for item in mine:
-            await backend.unlock(lock_key(cache_key(item)))
+        for item in taken:
+            if item not in out or item in mine:
+                await backend.unlock(lock_key(cache_key(item)))
 
     async def wait(item: K) -> V:
         deadline = time.monotonic() + LOCK_TTL_S

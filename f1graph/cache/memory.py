@@ -53,6 +53,9 @@ class MemoryCache:
     async def try_lock(self, key: str, ttl_s: float) -> bool:
         return True  # one process: in-process single-flight is enough
 
+    async def try_locks(self, keys: list[str], ttl_s: float) -> list[bool]:
+        return [True] * len(keys)
+
     async def unlock(self, key: str) -> None:
         return None
 

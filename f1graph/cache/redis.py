@@ -75,6 +75,12 @@ class RedisCache:
     async def try_lock(self, key: str, ttl_s: float) -> bool:
         return bool(await self._redis.set(key, b"1", nx=True, px=max(1, int(ttl_s * 1000))))
 
+    async def try_locks(self, keys: list[str], ttl_s: float) -> list[bool]:
+        async with self._redis.pipeline(transaction=True) as pipe:  # MULTI/EXEC: atomic
+            for key in keys:
+                pipe.set(key, b"1", nx=True, px=max(1, int(ttl_s * 1000)))
+            return [bool(taken) for taken in await pipe.execute()]
+
     async def unlock(self, key: str) -> None:
         await self._redis.delete(key)
 

@@ -68,6 +68,12 @@ class ResilientCache:
 
         return await self.guard.call(lambda: self.redis.try_lock(key, ttl_s), granted)
 
+    async def try_locks(self, keys: list[str], ttl_s: float) -> list[bool]:
+        async def granted() -> list[bool]:
+            return [True] * len(keys)
+
+        return await self.guard.call(lambda: self.redis.try_locks(keys, ttl_s), granted)
+
     async def unlock(self, key: str) -> None:
         async def nothing() -> None:
             return None

@@ -45,12 +45,6 @@ def reset_deadline(token: contextvars.Token[tuple[float, float] | None]) -> None
     _deadline.reset(token)
 
 
-def remaining_s() -> float | None:
-    """Seconds left before the current request's deadline; ``None`` without one."""
-    current = _deadline.get()
-    return None if current is None else current[0] - time.monotonic()
-
-
 def in_background(work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
     """Run ``work`` as a task with no deadline, kept alive until it ends; its failure is
     retrieved (a background refresh that fails is not an unhandled error)."""

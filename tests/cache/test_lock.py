@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -13,6 +13,8 @@ from f1graph.cache.redis import RedisCache
 from tests.data import redis_url
 
 REDIS_URL = redis_url(10)
+Fetch = Callable[[dict[str, Entry | None]], Awaitable[dict[str, str]]]
+Read = Callable[[str], Awaitable[str | None]]
 
 
 @pytest.fixture
@@ -78,3 +80,44 @@ class TestFetchOnce:
         assert await fetch_once(here, {"a": None}, str, fetch, read) == {"a": "fetched here"}
         await quitter
         assert await here.try_lock(lock_key("a"), 30)  # the lock was released after the fetch
+
+    async def test_two_processes_asking_together_do_not_split_the_keys(
+        self, backends: tuple[RedisCache, RedisCache]
+    ) -> None:
+        """The same 40 keys asked by two processes at once: one fetches them all in one call."""
+        here, there = backends
+        keys: dict[str, Entry | None] = {f"w{i:02d}": None for i in range(40)}
+        calls: list[tuple[str, int]] = []
+        stored: dict[str, str] = {}
+
+        def process(name: str) -> tuple[Fetch, Read]:
+            async def fetch(items: dict[str, Entry | None]) -> dict[str, str]:
+                calls.append((name, len(items)))
+                await asyncio.sleep(0.05)
+                stored.update({k: f"by {name}" for k in items})
+                return {k: f"by {name}" for k in items}
+
+            async def read(item: str) -> str | None:
+                await asyncio.sleep(0)  # a Redis round trip's worth of yielding
+                return stored.get(item)
+
+            return fetch, read
+
+        (fetch_here, read_here), (fetch_there, read_there) = process("here"), process("there")
+        got_here, got_there = await asyncio.gather(
+            fetch_once(here, keys, str, fetch_here, read_here),
+            fetch_once(there, keys, str, fetch_there, read_there),
+        )
+        assert len(calls) == 1 and calls[0][1] == 40, calls
+        assert got_here == got_there == {k: f"by {calls[0][0]}" for k in keys}
+
+
+class TestTryLocks:
+    """Several locks in one atomic step: taken where free, refused where another holds them."""
+
+    async def test_free_keys_only(self, backends: tuple[RedisCache, RedisCache]) -> None:
+        here, there = backends
+        assert await there.try_locks(["a", "b"], 30) == [True, True]
+        assert await here.try_locks(["a", "c", "b", "d"], 30) == [False, True, False, True]
+        await there.unlock("a")
+        assert await here.try_locks(["a"], 30) == [True]

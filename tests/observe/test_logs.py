@@ -15,11 +15,14 @@ from f1graph.observe import configure_logging
 @pytest.fixture(autouse=True)
 def restore_logging() -> Iterator[None]:
     """Put the process's logging back as it was (configure_logging changes it for everyone)."""
-    root = logging.getLogger()
+    root, uvicorn = logging.getLogger(), logging.getLogger("uvicorn.error")
     handlers, level, config = root.handlers[:], root.level, structlog.get_config()
+    uvicorn_level = uvicorn.level  # a server of an earlier test may have set it
+    uvicorn.setLevel(logging.INFO)
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    uvicorn.setLevel(uvicorn_level)
     structlog.configure(**config)
 
 
