@@ -96,6 +96,26 @@ class TestCompression:
         assert gz.headers["content-encoding"] == "gzip"
         assert orjson.loads(gzip.decompress(body))["data"] == plain.json()["data"]
 
+    async def test_hits_reuse_the_stored_compressed_form(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        query = f"{{ session(sessionKey: {RACE}) {{ laps {{ lapNumber lapDuration }} }} }}"
+        url = f"{served.url}/graphql"
+        bodies, states = [], []
+        for _ in range(4):
+            req = client.build_request(
+                "POST", url, json={"query": query}, headers={"accept-encoding": "gzip"}
+            )
+            answer = await client.send(req, stream=True)
+            bodies.append(b"".join([chunk async for chunk in answer.aiter_raw()]))
+            states.append(answer.headers["x-cache"])
+        assert states == ["MISS", "HIT", "HIT", "HIT"]
+        # the miss's body, then the stored answer's (``"cache":"hit"``), once: hits reuse it
+        assert served.front.compressions == 2
+        assert bodies[1] == bodies[2] == bodies[3] != bodies[0]
+        assert orjson.loads(gzip.decompress(bodies[3]))["extensions"]["cache"] == "hit"
+        assert served.front.executions == 1
+
     async def test_small_answers_are_not_compressed(
         self, served: Served, client: httpx.AsyncClient
     ) -> None:
