@@ -186,16 +186,20 @@ class Responses:
         headers = dict(produced.headers)
         headers["X-Cache"] = state
         body = produced.body
-        if answer is not None and call.method in ("GET", "HEAD"):
-            etag = answer.etag if state == "HIT" or not call.marked else answer.etag + "-m"
-            headers["ETag"] = f'"{etag}"'
-            scope = "public" if call.public else "private"
-            headers["Cache-Control"] = f"{scope}, max-age={HTTP_MAX_AGE_S}"
-            if _matches(call.if_none_match, answer.etag):
-                return Response(status_code=304, headers=headers)
         encoding = negotiate(call.accept_encoding, len(body))
         if len(body) >= 1024:
             headers["Vary"] = "Accept-Encoding"
+        if answer is not None and call.method in ("GET", "HEAD"):
+            # a strong validator names exact bytes: the miss's own, and each content coding's
+            etag = answer.etag if state == "HIT" or not call.marked else answer.etag + "-m"
+            etag += "" if encoding == IDENTITY else f"-{encoding}"
+            headers["ETag"] = f'"{etag}"'
+            scope = "public" if call.public else "private"
+            headers["Cache-Control"] = f"{scope}, max-age={HTTP_MAX_AGE_S}"
+            held = _held(call.if_none_match, answer.etag, etag)
+            if held is not None:  # the client's copy (its bytes, its tag) is still current
+                headers["ETag"] = f'"{held}"'
+                return Response(status_code=304, headers=headers)
         if encoding != IDENTITY:
             if state == "HIT" and answer is not None and call.key is not None:
                 body, made = await self.store.form(call.key, answer, encoding)
@@ -217,10 +221,13 @@ def _hit_bytes(body: bytes) -> bytes:
     return body[:at] + HIT_MARK + body[at + len(MISS_MARK) :]
 
 
-def _matches(if_none_match: str, etag: str) -> bool:
-    """Whether ``If-None-Match`` names this answer (its hit or miss bytes) or is ``*``."""
+def _held(if_none_match: str, etag: str, current: str) -> str | None:
+    """The tag in ``If-None-Match`` naming this answer (its hit or miss bytes, in any content
+    coding; ``*`` names ``current``), or ``None`` when the client holds no copy of it."""
     for tag in if_none_match.split(","):
         tag = tag.strip().removeprefix("W/").strip('"')
-        if tag == "*" or tag == etag or tag == etag + "-m":
-            return True
-    return False
+        if tag == "*":
+            return current
+        if tag.removesuffix("-zstd").removesuffix("-gzip").removesuffix("-m") == etag:
+            return tag
+    return None
