@@ -21,10 +21,13 @@ from tests.servers import serve_in_thread
 LAPS = f"{{ session(sessionKey: {RACE}) {{ laps {{ driverNumber lapNumber lapDuration }} }} }}"
 
 
+FRESH_S = 4.0  # long enough for a miss and a hit on a busy machine, short enough to wait for
+
+
 @pytest.fixture
 def short_lived(fake: FakeOpenF1, fake_url: str) -> Iterator[Served]:
-    """An app whose ended sessions' data is fresh for one second only."""
-    app = create_app(settings_for(fake_url, ended_session_ttl_s=1.0))
+    """An app whose ended sessions' data is fresh for a few seconds only."""
+    app = create_app(settings_for(fake_url, ended_session_ttl_s=FRESH_S))
     with serve_in_thread(app) as url:
         yield Served(url, fake, app)
 
@@ -44,7 +47,7 @@ class TestStale:
     ) -> None:
         first = await short_lived.post(client)
         assert first.json()["extensions"]["cache"] == "miss"
-        await asyncio.sleep(1.2)  # the data (and the answer made from it) is past fresh
+        await asyncio.sleep(FRESH_S + 0.2)  # the data (and the answer made from it) is past fresh
         short_lived.fake.fail_next(None, status=503)
         for _ in range(2):
             stale = await short_lived.post(client)
@@ -70,7 +73,7 @@ class TestReingest:
         assert (held["driverNumber"], held["lapNumber"]) == gone
         edit = without(lambda r: (r["driver_number"], r["lap_number"]) == gone)
         short_lived.fake.source = EditedSource({(RACE, "laps"): edit})  # the re-ingest
-        await asyncio.sleep(1.2)
+        await asyncio.sleep(FRESH_S + 0.2)
         expected = fastest(edit(laps))
         states = []
         deadline = time.monotonic() + 60
