@@ -27,24 +27,28 @@ PLAN_CACHE_SIZE = 512
 Outcome = ExecutionResult | ExperimentalIncrementalExecutionResults
 
 
+PlanKey = tuple[int, int, str, bool]
+Entry = tuple[object, object, ObjectPlan | None]
+
+
 class PlanCache:
-    """Plans by (operation, variables, middleware): LRU, holding the operation node alive so
-    its id is not reused while the entry exists."""
+    """Plans by (schema, operation, variables, middleware): LRU, holding the schema and the
+    operation node alive so neither id is reused while the entry exists (the parsed document
+    is cached by its text, process-wide, whatever schema runs it)."""
 
     def __init__(self, size: int = PLAN_CACHE_SIZE) -> None:
         self.size = size
-        self.entries: OrderedDict[tuple[int, str, bool], tuple[object, ObjectPlan | None]] = (
-            OrderedDict()
-        )
+        self.entries: OrderedDict[PlanKey, Entry] = OrderedDict()
 
-    def get(self, key: tuple[int, str, bool]) -> tuple[object, ObjectPlan | None] | None:
+    def get(self, key: PlanKey, schema: object, operation: object) -> Entry | None:
         found = self.entries.get(key)
-        if found is not None:
-            self.entries.move_to_end(key)
+        if found is None or found[0] is not schema or found[1] is not operation:
+            return None
+        self.entries.move_to_end(key)
         return found
 
-    def put(self, key: tuple[int, str, bool], operation: object, plan: ObjectPlan | None) -> None:
-        self.entries[key] = (operation, plan)
+    def put(self, key: PlanKey, schema: object, operation: object, plan: ObjectPlan | None) -> None:
+        self.entries[key] = (schema, operation, plan)
         if len(self.entries) > self.size:
             self.entries.popitem(last=False)
 
@@ -74,10 +78,15 @@ class PlanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         middleware = self.middleware_manager
         plain = not (middleware and middleware.middlewares)
         coerced = self.variable_values.coerced
-        key = (id(self.operation), variables_key(coerced) if coerced else "", plain)
-        found = PLANS.get(key)
-        if found is not None and found[0] is self.operation:
-            return found[1]
+        key = (
+            id(self.schema),
+            id(self.operation),
+            variables_key(coerced) if coerced else "",
+            plain,
+        )
+        found = PLANS.get(key, self.schema, self.operation)
+        if found is not None:
+            return found[2]
         try:
             plan: ObjectPlan | None = PlanBuilder(
                 self.schema,
@@ -91,7 +100,7 @@ class PlanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             plan = None
         except RecursionError:
             plan = None  # the standard executor reports the depth
-        PLANS.put(key, self.operation, plan)
+        PLANS.put(key, self.schema, self.operation, plan)
         return plan
 
     def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[Outcome]:
