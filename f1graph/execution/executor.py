@@ -1,7 +1,8 @@
 """The execution context Strawberry runs every operation with: a plan where one applies.
 
 :class:`PlanExecutionContext` is a graphql-core ``Executor`` (Strawberry's, so resolvers get
-Strawberry's ``Info``): queries run as compiled plans; mutations, subscriptions, introspection,
+Strawberry's ``Info``): queries, and each event of a subscription, run as compiled plans;
+mutations, a subscription's source stream, introspection,
 ``@defer``, abstract types, middleware-less edge cases it does not know fall back to the
 standard ``execute_operation`` of the same executor, per operation, silently. Setting
 ``F1GRAPH_EXECUTOR=standard`` in the environment (read when the class is created) sends every
@@ -14,7 +15,7 @@ import os
 from collections import OrderedDict
 from typing import Any
 
-from graphql import ExecutionResult
+from graphql import ExecutionResult, OperationType
 from graphql.execution import ExperimentalIncrementalExecutionResults
 from graphql.pyutils import AwaitableOrValue
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -103,8 +104,17 @@ class PlanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         PLANS.put(key, self.schema, self.operation, plan)
         return plan
 
+    def planned(self, serially: bool | None) -> ObjectPlan | None:
+        """The plan to run the operation with, or None for the standard executor: a query
+        (``serially`` None), or one event of a subscription (``serially`` False)."""
+        if serially is None or (
+            serially is False and self.operation.operation == OperationType.SUBSCRIPTION
+        ):
+            return self.plan()
+        return None
+
     def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[Outcome]:
-        plan = self.plan() if serially is None else None
+        plan = self.planned(serially)
         if plan is None:
             return super().execute_operation(serially)
         data = Run(self, plan).execute()
