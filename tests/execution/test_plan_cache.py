@@ -79,6 +79,20 @@ class TestPlanCache:
         assert len(plans_of(schema._schema)) == before + 2
         assert shadow.compared == ["Q", "Q", "Q"]
 
+    def test_plans_of_other_variables_share_their_generated_code(self) -> None:
+        query = "query R($n: Int!) { items(count: $n) { number label } }"
+        assert run(query, {"n": 1}) == {"items": [{"number": 0, "label": "#0"}]}
+        assert len(run(query, {"n": 3})["items"]) == 3
+        plans = [
+            plan
+            for owner, operation, plan in PLANS.entries.values()
+            if owner is schema._schema
+            and getattr(getattr(operation, "name", None), "value", "") == "R"
+        ]
+        assert len(plans) == 2
+        rows = [plan.fields[0].completion.inner.items_row for plan in plans]  # type: ignore[union-attr]
+        assert rows[0] is not None and rows[0] is rows[1]
+
     @pytest.mark.no_shadow  # the standard twin would coerce the argument again
     def test_arguments_are_coerced_once_per_plan(self) -> None:
         query = '{ tagged(tag: "soft") }'
