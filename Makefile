@@ -58,6 +58,7 @@ bench:
 	$(BIN)/python -m bench.replay
 	$(BIN)/python -m bench.execution
 	$(BIN)/python -m bench.ops
+	$(BIN)/python -m bench.responses
 	$(BIN)/python -m bench.faults
 
 # the long runs: the executor's differential test, schemathesis against the GraphQL schema

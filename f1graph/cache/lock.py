@@ -42,18 +42,23 @@ async def fetch_once(
     mine: dict[K, Entry | None] = {}
     theirs: list[K] = []
     out: dict[K, V] = {}
-    for item, entry in stale.items():
-        lock = lock_key(cache_key(item))
-        if await backend.try_lock(lock, LOCK_TTL_S):
-            # another process may have stored it between this one's miss and its lock
-            value = await stored(item) if backend.name != "memory" else None
-            if value is not None:
-                await backend.unlock(lock)
-                out[item] = value
-            else:
-                mine[item] = entry
+    taken: list[K] = []
+    # every lock first, one call after another: two processes asking for the same keys then
+    # take them in step, so the first takes them all and fetches them as merged ranges (checking
+    # the cache between locks let them alternate, and each fetched every other telemetry window)
+    for item in stale:
+        if await backend.try_lock(lock_key(cache_key(item)), LOCK_TTL_S):
+            taken.append(item)
         else:
             theirs.append(item)
+    for item in taken:
+        # another process may have stored it between this one's miss and its lock
+        value = await stored(item) if backend.name != "memory" else None
+        if value is not None:
+            await backend.unlock(lock_key(cache_key(item)))
+            out[item] = value
+        else:
+            mine[item] = stale[item]
     try:
         if mine:
             out.update(await fetch(mine))

@@ -110,7 +110,7 @@ class Recorder:
         self.progress(session_key, endpoint, 0, 1, "fetching")
         body = await self._fetch(endpoint, where(session_key=session_key))
         rows = len(orjson.loads(body))
-        await asyncio.to_thread(write_dataset, folder, endpoint, body)
+        await _finish(asyncio.to_thread(write_dataset, folder, endpoint, body))
         self.progress(session_key, endpoint, 1, 1, f"{rows} rows")
         return RecordedDataset(session_key, endpoint, rows, False)
 
@@ -133,7 +133,7 @@ class Recorder:
                 return
             window = (Filter("date", ">=", start), Filter("date", "<", start + self.window))
             body = await self._fetch(endpoint, where(session_key=session_key) + window)
-            await asyncio.to_thread(_write_atomically, part, body)
+            await _finish(asyncio.to_thread(_write_atomically, part, body))
             done += 1
             self.progress(session_key, endpoint, done, len(windows), "fetching")
 
@@ -168,6 +168,17 @@ async def _all(work: list[Coroutine[Any, Any, T]]) -> list[T]:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def _finish(write: Coroutine[Any, Any, T]) -> T:
+    """Await a file write that a cancellation must not cut short: the writing thread goes on
+    anyway, so a cancelled caller waits for it to end (its temporary file renamed), then stops."""
+    task = asyncio.ensure_future(write)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.gather(task, return_exceptions=True)
         raise
 
 

@@ -65,8 +65,12 @@ class Produced:
 
 @dataclass(frozen=True, slots=True)
 class _Outcome:
+    """One execution's result, shared by its waiters; ``forms`` are its compressed bodies,
+    made once for all of them."""
+
     produced: Produced
     answer: Answer | None
+    forms: dict[str, bytes] = field(default_factory=dict)
 
 
 def _consume(fut: asyncio.Future[Any]) -> None:
@@ -75,7 +79,7 @@ def _consume(fut: asyncio.Future[Any]) -> None:
 
 
 class Responses:
-    """The process's front: counts executions, hits and misses."""
+    """The process's front: counts executions, hits, misses, coalesced waiters and compressions."""
 
     def __init__(
         self,
@@ -94,21 +98,21 @@ class Responses:
         self.hits = 0
         self.misses = 0
         self.coalesced = 0
+        self.compressions = 0  # bodies compressed (a hit reuses its stored form)
         self._inflight: dict[str, asyncio.Task[_Outcome]] = {}
 
     async def serve(self, call: Call, produce: Callable[[], Awaitable[Produced]]) -> Response:
         """The answer to ``call``: stored bytes, another caller's execution, or a new one."""
         if call.key is None:
-            produced = await produce()
-            return await self._respond(call, produced, None, "BYPASS")
+            return await self._respond(call, _Outcome(await produce(), None), "BYPASS")
         if self.enabled:
             answer = await self.store.get(call.key)
             valid = answer is not None and await self._valid(answer)
             metrics.cache_lookup("response", valid)
             if answer is not None and valid:
                 self.hits += 1
-                stored = Produced(200, answer.body, True)
-                return await self._respond(call, stored, answer, "HIT")
+                stored = _Outcome(Produced(200, answer.body, True), answer)
+                return await self._respond(call, stored, "HIT")
             if answer is not None:
                 self.store.forget(call.key)
         task = self._inflight.get(call.key)
@@ -124,7 +128,7 @@ class Responses:
             self.misses += 1
         else:
             self.coalesced += 1
-        return await self._respond(call, outcome.produced, outcome.answer, state)
+        return await self._respond(call, outcome, state)
 
     def _forget(self, key: str) -> Callable[[asyncio.Task[_Outcome]], None]:
         def done(_task: asyncio.Task[_Outcome]) -> None:
@@ -177,27 +181,34 @@ class Responses:
         now = await generations(self.backend, sessions)
         return all(g == n for (_, g), n in zip(answer.generations, now, strict=True))
 
-    async def _respond(
-        self, call: Call, produced: Produced, answer: Answer | None, state: str
-    ) -> Response:
+    async def _respond(self, call: Call, outcome: _Outcome, state: str) -> Response:
+        produced, answer = outcome.produced, outcome.answer
         headers = dict(produced.headers)
         headers["X-Cache"] = state
         body = produced.body
-        if answer is not None and call.method in ("GET", "HEAD"):
-            etag = answer.etag if state == "HIT" or not call.marked else answer.etag + "-m"
-            headers["ETag"] = f'"{etag}"'
-            scope = "public" if call.public else "private"
-            headers["Cache-Control"] = f"{scope}, max-age={HTTP_MAX_AGE_S}"
-            if _matches(call.if_none_match, answer.etag):
-                return Response(status_code=304, headers=headers)
         encoding = negotiate(call.accept_encoding, len(body))
         if len(body) >= 1024:
             headers["Vary"] = "Accept-Encoding"
+        if answer is not None and call.method in ("GET", "HEAD"):
+            # a strong validator names exact bytes: the miss's own, and each content coding's
+            etag = answer.etag if state == "HIT" or not call.marked else answer.etag + "-m"
+            etag += "" if encoding == IDENTITY else f"-{encoding}"
+            headers["ETag"] = f'"{etag}"'
+            scope = "public" if call.public else "private"
+            headers["Cache-Control"] = f"{scope}, max-age={HTTP_MAX_AGE_S}"
+            held = _held(call.if_none_match, answer.etag, etag)
+            if held is not None:  # the client's copy (its bytes, its tag) is still current
+                headers["ETag"] = f'"{held}"'
+                return Response(status_code=304, headers=headers)
         if encoding != IDENTITY:
             if state == "HIT" and answer is not None and call.key is not None:
-                body = await self.store.form(call.key, answer, encoding)
+                body, made = await self.store.form(call.key, answer, encoding)
+            elif encoding in outcome.forms:  # a waiter of an execution already compressed
+                body, made = outcome.forms[encoding], False
             else:
-                body = compress(body, encoding)
+                body, made = compress(body, encoding), True
+                outcome.forms[encoding] = body
+            self.compressions += made
             headers["Content-Encoding"] = encoding
         return Response(body, produced.status, headers, media_type="application/json")
 
@@ -210,10 +221,13 @@ def _hit_bytes(body: bytes) -> bytes:
     return body[:at] + HIT_MARK + body[at + len(MISS_MARK) :]
 
 
-def _matches(if_none_match: str, etag: str) -> bool:
-    """Whether ``If-None-Match`` names this answer (its hit or miss bytes) or is ``*``."""
+def _held(if_none_match: str, etag: str, current: str) -> str | None:
+    """The tag in ``If-None-Match`` naming this answer (its hit or miss bytes, in any content
+    coding; ``*`` names ``current``), or ``None`` when the client holds no copy of it."""
     for tag in if_none_match.split(","):
         tag = tag.strip().removeprefix("W/").strip('"')
-        if tag == "*" or tag == etag or tag == etag + "-m":
-            return True
-    return False
+        if tag == "*":
+            return current
+        if tag.removesuffix("-zstd").removesuffix("-gzip").removesuffix("-m") == etag:
+            return tag
+    return None

@@ -96,20 +96,22 @@ class ResponseStore:
         """Drop an answer found invalid (the shared copy is replaced by the next put)."""
         self._local.pop(request_key, None)
 
-    async def form(self, request_key: str, answer: Answer, encoding: str) -> bytes:
-        """The answer compressed with ``encoding``: kept, or compressed once and kept."""
+    async def form(self, request_key: str, answer: Answer, encoding: str) -> tuple[bytes, bool]:
+        """The answer compressed with ``encoding``, kept or compressed once and kept; and
+        whether it was compressed now."""
         form_key = f"{request_key}:{answer.etag}:{encoding}"
         held = self._local.get(form_key)
         if isinstance(held, bytes):
-            return held
+            return held, False
         shared_key = self._key(form_key)
         body = await self.shared.get(shared_key) if self.shared is not None else None
+        made = body is None
         if body is None:
             body = compress(answer.body, encoding)
             if self.shared is not None and len(body) <= self.max_bytes // SHARED_FRACTION:
                 await self.shared.set(shared_key, body, self.ttl_s)
         self._keep(form_key, body)
-        return body
+        return body, made
 
     def _keep(self, key: str, value: Answer | bytes) -> None:
         size = len(value.body if isinstance(value, Answer) else value)

@@ -9,6 +9,13 @@ import orjson
 
 from tests.responses.conftest import QUERY, RACE, Served
 
+# the ``{__typename}`` example of the APQ documentation, hash as published there
+# (https://stellate.co/docs/platform/automatic-persisted-queries, after Apollo's)
+APOLLO_DOC_EXTENSION = {
+    "version": 1,
+    "sha256Hash": "ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38",
+}
+
 
 def apollo_hash(query: str) -> str:
     """What Apollo's persisted-query link sends: the hex SHA-256 of the query text."""
@@ -57,6 +64,20 @@ class TestRoundTrip:
             url, params=params, headers={"if-none-match": short.headers["etag"]}
         )
         assert again.status_code == 304
+
+    async def test_apollo_documented_request(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        """The documented ``{__typename}`` request over GET, its hash copied from the
+        documentation, not computed here."""
+        url = f"{served.url}/graphql"
+        ext = {"extensions": orjson.dumps({"persistedQuery": APOLLO_DOC_EXTENSION}).decode()}
+        miss = await client.get(url, params=ext)
+        assert miss.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        registered = await client.get(url, params={**ext, "query": "{__typename}"})
+        assert registered.json()["data"] == {"__typename": "Query"}
+        short = await client.get(url, params=ext)
+        assert short.json()["data"] == {"__typename": "Query"}
 
     async def test_a_hash_that_does_not_match_the_query_is_refused(
         self, served: Served, client: httpx.AsyncClient

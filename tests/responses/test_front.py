@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import httpx
+import orjson
 
 from f1graph.cache import keys
 from f1graph.observe import metrics
@@ -33,6 +34,34 @@ class TestCoalescing:
         assert answers[0].json()["data"]["session"]["sessionName"] == "Race"
         assert Counter(a.headers["x-cache"] for a in answers)["MISS"] == 1
         assert served.fake.counts == DATASETS  # one upstream fetch per dataset
+
+    async def test_graphql_get_is_coalesced(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        served.fake.delay_s = 0.2
+        params = {"query": QUERY, "variables": orjson.dumps({"sessionKey": RACE}).decode()}
+        url = f"{served.url}/graphql"
+        answers = await asyncio.gather(*(client.get(url, params=params) for _ in range(20)))
+        assert served.front.executions == 1
+        assert {a.status_code for a in answers} == {200}
+        assert len({a.content for a in answers}) == 1
+        states = Counter(a.headers["x-cache"] for a in answers)
+        assert states == Counter({"MISS": 1, "COALESCED": 19})
+        assert served.fake.counts == DATASETS
+
+    async def test_waiters_share_one_compression(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        served.fake.delay_s = 0.2
+        laps = f"{{ session(sessionKey: {RACE}) {{ laps {{ lapNumber lapDuration }} }} }}"
+        url = f"{served.url}/graphql"
+        gz = {"accept-encoding": "gzip"}
+        answers = await asyncio.gather(
+            *(client.post(url, json={"query": laps}, headers=gz) for _ in range(10))
+        )
+        assert {a.headers["content-encoding"] for a in answers} == {"gzip"}
+        assert len({a.content for a in answers}) == 1
+        assert (served.front.executions, served.front.compressions) == (1, 1)
 
     async def test_different_variables_are_not_coalesced(
         self, served: Served, client: httpx.AsyncClient
@@ -88,6 +117,19 @@ class TestCoalescing:
         assert {a.headers["x-cache"] for a in answers} == {"BYPASS"}
         assert served.front.executions == 0
 
+    async def test_subscriptions_over_http_are_never_coalesced(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        subscribe = {"query": f"subscription {{ replay(sessionKey: {RACE}) {{ kind }} }}"}
+        answers = await asyncio.gather(
+            *(client.post(f"{served.url}/graphql", json=subscribe) for _ in range(3))
+        )
+        # refused as Strawberry refuses them over plain HTTP, each on its own: no front state
+        assert {a.status_code for a in answers} == {400}
+        assert {a.json()["errors"][0]["extensions"]["code"] for a in answers} == {"BAD_REQUEST"}
+        assert {a.headers.get("x-cache") for a in answers} == {None}
+        assert served.front.executions == 0
+
 
 class TestResponseCache:
     """An ended session's answer is stored; a repeat is a hit with no execution."""
@@ -105,6 +147,9 @@ class TestResponseCache:
         assert (served.front.hits, served.front.misses) == (1, 1)
         exposition = metrics.exposition()[0].decode()
         assert 'f1graph_cache_lookups_total{layer="response",result="hit"}' in exposition
+        scraped = (await client.get(f"{served.url}/metrics")).text
+        assert 'f1graph_cache_lookups_total{layer="response",result="hit"}' in scraped
+        assert 'f1graph_cache_lookups_total{layer="response",result="miss"}' in scraped
 
     async def test_whitespace_and_comments_do_not_make_another_entry(
         self, served: Served, client: httpx.AsyncClient
@@ -198,6 +243,23 @@ class TestRestShim:
         assert answers[0].json()["sessionKey"] == RACE
         assert Counter(a.headers["x-cache"] for a in answers)["MISS"] == 1
         assert served.fake.counts["laps"] == 1
+
+    async def test_a_failing_route_gives_every_waiter_the_same_coded_error(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        served.fake.delay_s = 0.1
+        served.fake.fail_next(None, status=503)
+        url = f"{served.url}/api/v1/laps/{RACE}/fastest"
+        answers = await asyncio.gather(*(client.get(url) for _ in range(10)))
+        assert served.front.executions == 1
+        assert len({(a.status_code, a.content) for a in answers}) == 1
+        assert answers[0].status_code == 503
+        assert answers[0].json()["error"] == "OPENF1_API_UNAVAILABLE"
+        assert "etag" not in answers[0].headers
+        served.fake.reset()
+        again = await client.get(url)
+        assert (again.status_code, again.headers["x-cache"]) == (200, "MISS")  # nothing cached
+        assert served.front.executions == 2
 
     async def test_a_rest_mutation_is_never_coalesced(
         self, served: Served, client: httpx.AsyncClient

@@ -68,6 +68,25 @@ class TestETag:
         assert hit.headers["x-cache"] == "HIT" and hit.content == first.content
         assert served.front.executions == 1
 
+    async def test_each_content_coding_has_its_own_strong_etag(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        url = f"{served.url}/api/v1/laps/{RACE}"  # every lap: large enough to be compressed
+        await client.get(url)
+        tags = {}
+        for coding in ("identity", "gzip", "zstd"):
+            answer = await client.get(url, headers={"accept-encoding": coding})
+            assert answer.headers["x-cache"] == "HIT"
+            assert answer.headers.get("content-encoding", "identity") == coding
+            tags[coding] = answer.headers["etag"]
+        assert len(set(tags.values())) == 3  # three different byte strings, three tags
+        assert tags["gzip"] == tags["identity"][:-1] + '-gzip"'
+        for coding, tag in tags.items():
+            again = await client.get(url, headers={"accept-encoding": coding, "if-none-match": tag})
+            assert (again.status_code, again.headers["etag"]) == (304, tag)
+        other = await client.get(url, headers={"if-none-match": '"0123456789abcdef01234567"'})
+        assert other.status_code == 200
+
 
 class TestCompression:
     """zstd when accepted, gzip level 1 otherwise, the stored form reused on hits."""
@@ -95,6 +114,26 @@ class TestCompression:
         body = b"".join([chunk async for chunk in gz.aiter_raw()])
         assert gz.headers["content-encoding"] == "gzip"
         assert orjson.loads(gzip.decompress(body))["data"] == plain.json()["data"]
+
+    async def test_hits_reuse_the_stored_compressed_form(
+        self, served: Served, client: httpx.AsyncClient
+    ) -> None:
+        query = f"{{ session(sessionKey: {RACE}) {{ laps {{ lapNumber lapDuration }} }} }}"
+        url = f"{served.url}/graphql"
+        bodies, states = [], []
+        for _ in range(4):
+            req = client.build_request(
+                "POST", url, json={"query": query}, headers={"accept-encoding": "gzip"}
+            )
+            answer = await client.send(req, stream=True)
+            bodies.append(b"".join([chunk async for chunk in answer.aiter_raw()]))
+            states.append(answer.headers["x-cache"])
+        assert states == ["MISS", "HIT", "HIT", "HIT"]
+        # the miss's body, then the stored answer's (``"cache":"hit"``), once: hits reuse it
+        assert served.front.compressions == 2
+        assert bodies[1] == bodies[2] == bodies[3] != bodies[0]
+        assert orjson.loads(gzip.decompress(bodies[3]))["extensions"]["cache"] == "hit"
+        assert served.front.executions == 1
 
     async def test_small_answers_are_not_compressed(
         self, served: Served, client: httpx.AsyncClient
