@@ -1,7 +1,8 @@
 """The execution context Strawberry runs every operation with: a plan where one applies.
 
 :class:`PlanExecutionContext` is a graphql-core ``Executor`` (Strawberry's, so resolvers get
-Strawberry's ``Info``): queries run as compiled plans; mutations, subscriptions, introspection,
+Strawberry's ``Info``): queries, and each event of a subscription, run as compiled plans;
+mutations, a subscription's source stream, introspection,
 ``@defer``, abstract types, middleware-less edge cases it does not know fall back to the
 standard ``execute_operation`` of the same executor, per operation, silently. Setting
 ``F1GRAPH_EXECUTOR=standard`` in the environment (read when the class is created) sends every
@@ -14,7 +15,7 @@ import os
 from collections import OrderedDict
 from typing import Any
 
-from graphql import ExecutionResult
+from graphql import ExecutionResult, OperationType
 from graphql.execution import ExperimentalIncrementalExecutionResults
 from graphql.pyutils import AwaitableOrValue
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -27,24 +28,28 @@ PLAN_CACHE_SIZE = 512
 Outcome = ExecutionResult | ExperimentalIncrementalExecutionResults
 
 
+PlanKey = tuple[int, int, str, bool]
+Entry = tuple[object, object, ObjectPlan | None]
+
+
 class PlanCache:
-    """Plans by (operation, variables, middleware): LRU, holding the operation node alive so
-    its id is not reused while the entry exists."""
+    """Plans by (schema, operation, variables, middleware): LRU, holding the schema and the
+    operation node alive so neither id is reused while the entry exists (the parsed document
+    is cached by its text, process-wide, whatever schema runs it)."""
 
     def __init__(self, size: int = PLAN_CACHE_SIZE) -> None:
         self.size = size
-        self.entries: OrderedDict[tuple[int, str, bool], tuple[object, ObjectPlan | None]] = (
-            OrderedDict()
-        )
+        self.entries: OrderedDict[PlanKey, Entry] = OrderedDict()
 
-    def get(self, key: tuple[int, str, bool]) -> tuple[object, ObjectPlan | None] | None:
+    def get(self, key: PlanKey, schema: object, operation: object) -> Entry | None:
         found = self.entries.get(key)
-        if found is not None:
-            self.entries.move_to_end(key)
+        if found is None or found[0] is not schema or found[1] is not operation:
+            return None
+        self.entries.move_to_end(key)
         return found
 
-    def put(self, key: tuple[int, str, bool], operation: object, plan: ObjectPlan | None) -> None:
-        self.entries[key] = (operation, plan)
+    def put(self, key: PlanKey, schema: object, operation: object, plan: ObjectPlan | None) -> None:
+        self.entries[key] = (schema, operation, plan)
         if len(self.entries) > self.size:
             self.entries.popitem(last=False)
 
@@ -74,10 +79,15 @@ class PlanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         middleware = self.middleware_manager
         plain = not (middleware and middleware.middlewares)
         coerced = self.variable_values.coerced
-        key = (id(self.operation), variables_key(coerced) if coerced else "", plain)
-        found = PLANS.get(key)
-        if found is not None and found[0] is self.operation:
-            return found[1]
+        key = (
+            id(self.schema),
+            id(self.operation),
+            variables_key(coerced) if coerced else "",
+            plain,
+        )
+        found = PLANS.get(key, self.schema, self.operation)
+        if found is not None:
+            return found[2]
         try:
             plan: ObjectPlan | None = PlanBuilder(
                 self.schema,
@@ -91,11 +101,20 @@ class PlanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             plan = None
         except RecursionError:
             plan = None  # the standard executor reports the depth
-        PLANS.put(key, self.operation, plan)
+        PLANS.put(key, self.schema, self.operation, plan)
         return plan
 
+    def planned(self, serially: bool | None) -> ObjectPlan | None:
+        """The plan to run the operation with, or None for the standard executor: a query
+        (``serially`` None), or one event of a subscription (``serially`` False)."""
+        if serially is None or (
+            serially is False and self.operation.operation == OperationType.SUBSCRIPTION
+        ):
+            return self.plan()
+        return None
+
     def execute_operation(self, serially: bool | None = None) -> AwaitableOrValue[Outcome]:
-        plan = self.plan() if serially is None else None
+        plan = self.planned(serially)
         if plan is None:
             return super().execute_operation(serially)
         data = Run(self, plan).execute()

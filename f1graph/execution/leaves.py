@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -103,9 +104,10 @@ def leaf_namespace(leaf_type: GraphQLLeafType, slot: str) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1024)
 def fast_leaf(leaf_type: GraphQLLeafType) -> Leaf:
     """A function completing one non-null leaf value, raising Anomaly where graphql-core would
-    raise an error."""
+    raise an error; one per leaf type (plans of other variables share it)."""
     namespace = leaf_namespace(leaf_type, "_slow")
     body = f"def leaf(v):\n    return {leaf_expression(leaf_type, 'v', '_slow')}\n"
     exec(compile(body, f"<leaf {leaf_type.name}>", "exec"), namespace)
@@ -135,9 +137,29 @@ class RowField:
         self.placeholder = placeholder  # completed by the caller: None keeps its place
 
 
+RowShape = tuple[tuple[str, str | None, GraphQLLeafType | None, bool, str | None, bool], ...]
+_BUILT: dict[tuple[str, RowShape], Row] = {}
+BUILT_ROWS = 2048  # generated rows kept; emptied when full (a plan then builds its own)
+
+
 def build_row(type_name: str, fields: list[RowField]) -> Row:
     """A function ``source -> dict`` completing an object's attribute leaves, in field order
-    (a placeholder field gets None, in its place, for the caller to complete)."""
+    (a placeholder field gets None, in its place, for the caller to complete). Generated once
+    per type and selection: the plans of other variables, or of other documents selecting the
+    same fields, share it (and so the completed lists :mod:`~f1graph.execution.memo` keeps by
+    row). The key holds the leaf types themselves, so another schema's never match."""
+    shape: RowShape = tuple(
+        (f.key, f.attribute, f.leaf_type, f.non_null, f.typename, f.placeholder) for f in fields
+    )
+    found = _BUILT.get((type_name, shape))
+    if found is None:
+        if len(_BUILT) >= BUILT_ROWS:
+            _BUILT.clear()
+        found = _BUILT[(type_name, shape)] = _generate_row(type_name, fields)
+    return found
+
+
+def _generate_row(type_name: str, fields: list[RowField]) -> Row:
     namespace: dict[str, Any] = {"_Anomaly": Anomaly}
     parts: list[str] = []
     for index, field in enumerate(fields):

@@ -148,12 +148,14 @@ class PlanBuilder:
         self.plain_attributes = plain_attributes  # False when middleware wraps every resolver
 
     def build(self) -> ObjectPlan:
-        """The root selection set's plan; raises Unsupported for anything but a query."""
-        if self.operation.operation != OperationType.QUERY:
-            raise Unsupported("only queries are planned")
-        root_type = self.schema.get_root_type(OperationType.QUERY)
+        """The root selection set's plan: a query's, or a subscription's for one event (its
+        root field resolves to the event); raises Unsupported for a mutation."""
+        operation_type = self.operation.operation
+        if operation_type not in (OperationType.QUERY, OperationType.SUBSCRIPTION):
+            raise Unsupported("mutations are not planned")
+        root_type = self.schema.get_root_type(operation_type)
         if root_type is None:
-            raise Unsupported("no query type")
+            raise Unsupported("no root type")
         grouped, defers, _ = collect_fields(
             self.schema,
             self.fragments,
@@ -236,6 +238,8 @@ class PlanBuilder:
         resolver = getattr(definition, "base_resolver", None)
         if definition is None or resolver is None or definition.extensions:
             return None
+        if field_def.subscribe is not None:
+            return None  # its resolver makes the stream; an event resolves to itself
         strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
         converter = getattr(strawberry_schema, "schema_converter", None)
         if converter is None or getattr(converter, "_exception_handler_specs", True):

@@ -3,20 +3,26 @@
 Synchronous work runs depth first, as graphql-core runs it, and errors propagate as exceptions
 to the nearest nullable field. A resolver that returns an awaitable (a DataLoader load) is set
 aside; when no synchronous work is left, every awaitable set aside is awaited in one
-``gather``, so a loader sees all keys of a level in one batch. Their values are completed into
+``gather``, so a loader sees all keys of a level in one batch (a coroutine set aside has not
+started: it asks its loader for nothing until that ``gather``). Their values are completed into
 the slots kept for them, and a non-null violation found then walks up the recorded
 :class:`Frame`s to the nearest nullable position. Errors are recorded through graphql-core's
 ``CollectedErrors``, so an error under a position already nulled is dropped exactly as the
 standard executor drops it.
 
-A long list yields to the event loop every ``SLICE_S`` of work: the rest of the list becomes a
-continuation awaited with the next level, so ``/healthz`` answers while a large query runs.
+The event loop gets a turn every ``SLICE_S`` of work: a long list leaves the rest of its
+items, and a batch of awaited values the rest of its completions, to a *resume* run after an
+``asyncio.sleep(0)``, so ``/healthz`` answers while a large query runs. Resumes run before the
+next ``gather``: the awaitables set aside meanwhile wait for them, so a level whose completion
+is cut by yields still reaches its loaders as one batch.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
+from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +60,6 @@ class Frame:
         self.parent = parent
 
 
-def _yield_now() -> Awaitable[None]:
-    return asyncio.sleep(0)
-
-
 class Run:
     """One execution of a plan by one executor (its variables, context, errors)."""
 
@@ -67,6 +69,7 @@ class Run:
         self.errors = executor.collected_errors
         self.is_awaitable = executor.is_awaitable
         self.pending: list[tuple[Awaitable[Any], Callable[[Any], None]]] = []
+        self.resumes: list[Callable[[], None]] = []  # work left for after the loop's turn
         self.root_nulled = False
         self.slice_start = perf_counter()
         self.resolvers: dict[int, Callable[..., Any]] = {}
@@ -81,20 +84,44 @@ class Run:
         except GraphQLError as error:
             self.errors.add(error, None)
             self.root_nulled = True
-        if not self.pending:
+        if not self.pending and not self.resumes:
             return None if self.root_nulled else data
         return self.drain(data)
 
     async def drain(self, data: dict[str, Any]) -> dict[str, Any] | None:
-        while self.pending:
-            batch, self.pending = self.pending, []
-            results = await asyncio.gather(*(a for a, _ in batch), return_exceptions=True)
-            self.slice_start = perf_counter()
-            for (_, finish), result in zip(batch, results, strict=True):
-                if isinstance(result, BaseException) and not isinstance(result, Exception):
-                    raise result  # cancellation and friends end the operation
-                finish(result)
+        try:
+            while self.pending or self.resumes:
+                if self.resumes:
+                    await asyncio.sleep(0)  # the event loop's turn
+                    self.slice_start = perf_counter()
+                    self.resume()
+                    continue
+                batch, self.pending = self.pending, []
+                results = await asyncio.gather(*(a for a, _ in batch), return_exceptions=True)
+                self.slice_start = perf_counter()
+                for result in results:
+                    if isinstance(result, BaseException) and not isinstance(result, Exception):
+                        raise result  # cancellation and friends end the operation
+                self.resumes = [
+                    partial(finish, result)
+                    for (_, finish), result in zip(batch, results, strict=True)
+                ]
+                self.resume()
+        except BaseException:
+            for awaitable, _ in self.pending:  # never started: closed, not left to warn
+                if inspect.iscoroutine(awaitable):
+                    awaitable.close()
+            raise
         return None if self.root_nulled else data
+
+    def resume(self) -> None:
+        """Run the resumes in order until the slice is spent; the rest wait for the next."""
+        resumes, self.resumes = self.resumes, []
+        for index, go in enumerate(resumes):
+            if index and perf_counter() - self.slice_start > SLICE_S:
+                self.resumes = resumes[index:] + self.resumes
+                return
+            go()
 
     # -- errors ---------------------------------------------------------------------------
     def propagate(self, frame: Frame | None, error: GraphQLError) -> None:
@@ -350,9 +377,7 @@ class Run:
                 out[index] = None
             index += 1
             if index % CHECK_EVERY == 0 and perf_counter() - self.slice_start > SLICE_S:
-                self.pending.append(
-                    (_yield_now(), self.rest(inner, field, items, index, out, frame))
-                )
+                self.resumes.append(self.rest(inner, field, items, index, out, frame))
                 return
 
     def rest(
@@ -363,10 +388,10 @@ class Run:
         start: int,
         out: list[Any],
         frame: Frame,
-    ) -> Callable[[Any], None]:
+    ) -> Callable[[], None]:
         """The rest of a list, completed after the event loop had its turn."""
 
-        def go(_: object) -> None:
+        def go() -> None:
             self.fill(inner, field, items, start, out, frame, True)
 
         return go

@@ -91,7 +91,7 @@ def shadowing() -> Iterator[Shadow]:
     planned_run = PlanExecutionContext.execute_operation
 
     def execute_operation(self: PlanExecutionContext, serially: bool | None = None) -> Any:
-        if serially is not None or self.plan() is None:
+        if self.planned(serially) is None:
             return planned_run(self, serially)
         twin = _twin(self)
         planned = planned_run(self, serially)
@@ -99,14 +99,14 @@ def shadowing() -> Iterator[Shadow]:
 
             async def both() -> Any:
                 result = await planned
-                standard = Executor.execute_operation(twin)
+                standard = Executor.execute_operation(twin, serially)
                 if twin.is_awaitable(standard):
                     standard = await standard
                 shadow.compare(self, result, standard)
                 return result
 
             return both()
-        standard = Executor.execute_operation(twin)
+        standard = Executor.execute_operation(twin, serially)
         if twin.is_awaitable(standard):
 
             async def later() -> Any:
