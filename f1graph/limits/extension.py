@@ -4,27 +4,24 @@ HTTP and websocket views, the REST shim's stored operations, whatever executor r
 from __future__ import annotations
 
 import logging
-import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
-from functools import lru_cache
 from typing import Any
 
-import orjson
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
 from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError, parse
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
 from f1graph.errors import F1GraphError, SessionLoadingError
-from f1graph.limits.checks import LimitError, check, tokens_message
-from f1graph.limits.cost import Cost, estimate
+from f1graph.limits.admission import admit, parse_within, refusal, settings_of
+from f1graph.limits.checks import tokens_message
+from f1graph.limits.cost import Cost
 from f1graph.openf1.allowance import ALLOWANCE, Allowance, SpendingSource
 from f1graph.settings import Settings
 
 log = logging.getLogger("f1graph.limits")
 
-_DEFAULTS = Settings()
 _TOKENS = "Document contains more than"
 # stand for a document refused at parse, one per operation type a transport may allow (the
 # type is checked before validation reports the parse error: a websocket allows subscriptions)
@@ -35,84 +32,26 @@ _PLACEHOLDERS = {
 }
 
 
-@lru_cache(maxsize=256)
-def _parse(query: str, max_tokens: int) -> DocumentNode:
-    """The document, parsed once per text (the parser stops past ``max_tokens``)."""
-    return parse(query, max_tokens=max_tokens)
-
-
-Limits = tuple[float, ...]
-CostKey = tuple[str, str | None, bytes, Limits]
-
-
-def _limits(settings: Settings) -> Limits:
-    """The settings an estimate and its check depend on."""
-    s = settings
-    return (
-        s.telemetry_window_s,
-        s.batch_max_sessions,
-        s.max_depth,
-        s.max_aliases,
-        s.max_list_items,
-        s.max_cost,
-        s.max_upstream_requests,
-    )
-
-
-class _Costs:
-    """Costs by (query, operation, variables, limits): estimated once, read back for repeats."""
-
-    def __init__(self, maxsize: int = 512) -> None:
-        self.maxsize = maxsize
-        self._items: OrderedDict[CostKey, Cost | LimitError] = OrderedDict()
-
-    def get(self, key: CostKey) -> Cost | LimitError | None:
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-        return found
-
-    def put(self, key: CostKey, value: Cost | LimitError) -> None:
-        self._items[key] = value
-        if len(self._items) > self.maxsize:
-            self._items.popitem(last=False)
-
-
-COSTS = _Costs()
-
-
-def _refusal(error: F1GraphError) -> GraphQLExecutionResult:
-    retry_after_s = getattr(error, "retry_after_s", None)
-    extensions = {"code": error.code}
-    if retry_after_s is not None:
-        extensions["retryAfter"] = max(1, round(retry_after_s))
-    refused = GraphQLError(error.message, original_error=error, extensions=extensions)
-    return GraphQLExecutionResult(data=None, errors=[refused])
-
-
 class QueryLimits(SchemaExtension):
     """Tokens at parse; depth, aliases, list arguments, cost and planned OpenF1 requests
     before execution (once per query and variables, cached); the client's cost per minute.
 
+    The check is :func:`~f1graph.limits.admission.admit`. A subscription is checked once
+    validated, so that its refusal is a pre-execution error, which both websocket protocols
+    send as their ``error`` message; queries and mutations when they are about to execute.
     An accepted operation's cost is in ``extensions.cost`` and in the log.
     """
 
     cost: Cost | None = None
-
-    def _settings(self) -> Settings:
-        services = getattr(self.execution_context.context, "services", None)
-        settings = getattr(services, "settings", None)
-        return settings if isinstance(settings, Settings) else _DEFAULTS
-
     parse_error: GraphQLError | None = None
 
     def on_parse(self) -> Iterator[None]:
         """Parse (cached by text), refusing a document of more than ``max_tokens`` tokens."""
         ctx = self.execution_context
         if ctx.graphql_document is None and ctx.query:
-            limit = self._settings().max_tokens
+            limit = settings_of(ctx.context).max_tokens
             try:
-                ctx.graphql_document = _parse(ctx.query, limit)
+                ctx.graphql_document = parse_within(ctx.query, limit)
             except GraphQLError as error:
                 if _TOKENS in error.message:
                     error = GraphQLError(tokens_message(limit))
@@ -122,79 +61,48 @@ class QueryLimits(SchemaExtension):
                 ctx.graphql_document = _PLACEHOLDERS[kind]
         yield
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
+        ctx = self.execution_context
         if self.parse_error is not None:
-            self.execution_context.pre_execution_errors = [self.parse_error]  # skips validation
+            ctx.pre_execution_errors = [self.parse_error]  # skips validation
+        elif ctx.operation_type is OperationType.SUBSCRIPTION:
+            if ctx.pre_execution_errors is None:  # not validated yet (by ValidationCache)
+                assert ctx.graphql_document is not None
+                ctx.pre_execution_errors = validate_document(
+                    ctx.schema._schema, ctx.graphql_document, ctx.validation_rules
+                )
+            if not ctx.pre_execution_errors:
+                error = await self._admit()
+                if error is not None:
+                    ctx.pre_execution_errors = [error]
         yield
 
-    def _estimate(self, settings: Settings) -> Cost | LimitError:
+    async def _admit(self) -> GraphQLError | None:
+        """Admit the operation (:func:`admit`), keeping its cost; the refusal if refused."""
         ctx = self.execution_context
-        key = (
-            ctx.query or "",
-            ctx.operation_name,
-            orjson.dumps(ctx.variables or {}, option=orjson.OPT_SORT_KEYS),
-            _limits(settings),  # two apps of one process may set different limits
-        )
-        known = COSTS.get(key)
-        if known is not None:
-            return known
-        document = ctx.graphql_document
-        operations = [
-            d
-            for d in (document.definitions if document else ())
-            if isinstance(d, OperationDefinitionNode)
-            and (ctx.operation_name is None or (d.name and d.name.value == ctx.operation_name))
-        ]
-        if document is None or not operations:
-            return Cost(0, 0, 0, 0, 0, None, False)  # graphql-core will say what is wrong
-        result: Cost | LimitError
         try:
-            result = estimate(
+            self.cost = await admit(
                 ctx.schema._schema,
-                document,
-                operations[0],
+                ctx.graphql_document,
+                ctx.query or "",
+                ctx.operation_name,
                 ctx.variables,
-                window_s=settings.telemetry_window_s,
-                batch=settings.batch_max_sessions,
+                ctx.context,
             )
-            check(result, settings)
-        except LimitError as error:
-            result = error
-        COSTS.put(key, result)
-        return result
+        except F1GraphError as error:
+            return refusal(error)
+        return None
 
     async def on_execute(self) -> AsyncIterator[None]:
-        settings = self._settings()
-        started = time.perf_counter()
-        found = self._estimate(settings)
         ctx = self.execution_context
-        if isinstance(found, LimitError):
-            log.info("refused %s: %s", ctx.operation_name or "operation", found.message)
-            ctx.result = _refusal(found)
-            yield
-            return
-        self.cost = found
-        identity = getattr(ctx.context, "identity", None)
-        gate = getattr(getattr(ctx.context, "services", None), "gate", None)
-        if gate is not None and identity is not None:
-            try:
-                await gate.spend(identity, found.fields)
-            except F1GraphError as error:
-                ctx.result = _refusal(error)
+        if self.cost is None:  # a subscription was admitted at validation
+            error = await self._admit()
+            if error is not None:
+                ctx.result = GraphQLExecutionResult(data=None, errors=[error])
                 yield
                 return
-        allowance = self._allowance(settings)
+        allowance = self._allowance(settings_of(ctx.context))
         token = ALLOWANCE.set(allowance) if allowance is not None else None
-        log.info(
-            "cost %s fields=%d upstream=%d depth=%d introspection=%s client=%s checked_ms=%.2f",
-            ctx.operation_name or "-",
-            found.fields,
-            found.upstream,
-            found.depth,
-            found.introspection,
-            getattr(identity, "client", "-"),
-            (time.perf_counter() - started) * 1000,
-        )
         try:
             yield
         finally:
