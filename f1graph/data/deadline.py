@@ -75,10 +75,15 @@ async def within_deadline(work: Coroutine[Any, Any, T], what: str = "OpenF1") ->
     except TimeoutError:
         if task.done() and not task.cancelled() and task.exception() is None:
             return task.result()
-        raise DeadlineExceededError(
-            f"{what} did not answer within the request's deadline of {timeout_s:g} s; "
-            "the data is still being fetched and will be cached. Try again shortly."
-        ) from None
+        raise exceeded(what, timeout_s) from None
+
+
+def exceeded(what: str, timeout_s: float) -> DeadlineExceededError:
+    """The error of a client that waited ``timeout_s`` for ``what``, which goes on fetching."""
+    return DeadlineExceededError(
+        f"{what} did not answer within the request's deadline of {timeout_s:g} s; "
+        "the data is still being fetched and will be cached. Try again shortly."
+    )
 
 
 def _mine() -> list[asyncio.Task[Any]]:

@@ -8,6 +8,8 @@
 - :mod:`~f1graph.replay.clock`: the clock the player waits on.
 - :mod:`~f1graph.replay.registry`: one loaded copy of a session per process, shared
   (the process's registry is ``Services.replays``).
+- :mod:`~f1graph.replay.subscriber`: :func:`prepared`, a subscriber's set-up (the shared loads)
+  bounded by the request deadline.
 
 Importing this package only defines names.
 """
@@ -16,6 +18,7 @@ from f1graph.replay.clock import Clock, MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, EndOfReplay, Event, EventKind, ReplayStream
 from f1graph.replay.player import ReplayOptions, play
 from f1graph.replay.registry import Registry
+from f1graph.replay.subscriber import prepared
 from f1graph.replay.timeline import Timeline, load_timeline
 
 __all__ = [
@@ -31,4 +34,5 @@ __all__ = [
     "Timeline",
     "load_timeline",
     "play",
+    "prepared",
 ]

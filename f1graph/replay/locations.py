@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from f1graph.data.deadline import in_background
 from f1graph.openf1 import Source, where
 from f1graph.openf1.columns import LocationColumns
 from f1graph.openf1.records import Lap
@@ -51,26 +52,33 @@ def location_reader(
 
 
 class Locations:
-    """One session's car locations, loaded once (concurrent first callers share the load)."""
+    """One session's car locations, loaded once: concurrent first callers share the load, which
+    runs in the background (a caller that stops waiting leaves it running)."""
 
     def __init__(self, read: LocationReader) -> None:
         self._read = read
-        self._lock = asyncio.Lock()
+        self._loading: asyncio.Task[None] | None = None
         self._outline: tuple[TrackOutline | None] | None = None
         self._per_driver: dict[int, _Track] | None = None
         self.samples = 0
 
-    async def load(self) -> None:
-        """Fetch and index the session's location rows (no-op once done)."""
-        async with self._lock:
-            if self._per_driver is not None:
-                return
-            columns = await self._read()
-            fixed = columns.take((columns.x != 0) | (columns.y != 0)).sorted_by_time()
-            self.samples = len(fixed)
-            self._per_driver = {
-                number: (cols.date_ms, cols.x, cols.y) for number, cols in fixed.by_driver().items()
-            }
+    async def load(self, timeout_s: float | None = None) -> None:
+        """Fetch and index the session's location rows (no-op once done); :class:`TimeoutError`
+        when that takes more than ``timeout_s`` (the load goes on)."""
+        if self._per_driver is not None:
+            return
+        task = self._loading
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = self._loading = in_background(self._fill())  # a failed load is tried again
+        await asyncio.wait_for(asyncio.shield(task), timeout_s)
+
+    async def _fill(self) -> None:
+        columns = await self._read()
+        fixed = columns.take((columns.x != 0) | (columns.y != 0)).sorted_by_time()
+        self.samples = len(fixed)
+        self._per_driver = {
+            number: (cols.date_ms, cols.x, cols.y) for number, cols in fixed.by_driver().items()
+        }
 
     @property
     def loaded(self) -> bool:

@@ -22,6 +22,7 @@ from f1graph.replay.clock import MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, Event, EventKind, ReplayStream
 from f1graph.replay.fanout import EncodedEvents, with_dropped
 from f1graph.replay.player import ReplayOptions, play
+from f1graph.replay.subscriber import prepared
 from f1graph.runtime import Info
 from f1graph.schema.common import Presents
 from f1graph.schema.interval import Interval
@@ -280,7 +281,9 @@ class Subscription:
         metrics.subscriber("replay", +1)
         counted = 0  # dropped events already counted in the metrics
         try:
-            async with info.context.services.replays.use(session_key) as timeline:
+            services = info.context.services
+            timeout_s = services.settings.request_timeout_s
+            async with prepared(services.replays, session_key, options, timeout_s) as timeline:
                 async for event, dropped in play(timeline, options, MonotonicClock()):
                     metrics.replay_dropped(dropped - counted)
                     counted = dropped

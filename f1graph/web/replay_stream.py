@@ -1,11 +1,16 @@
 """Replay subscriptions over graphql-transport-ws, sent as shared bytes (the fan-out's sender).
 
 A ``replay`` subscription that is the whole operation skips Strawberry's per-event pipeline:
-its arguments are read once, the subscriber's player (:func:`f1graph.replay.player.play`)
+its arguments are read once, it is admitted by the same check as every other operation
+(:func:`f1graph.limits.admit`: the query limits and the client's cost per minute, refused with
+the protocol's ``error`` message), its set-up is bounded by the request deadline
+(:func:`f1graph.replay.prepared`), the subscriber's player (:func:`f1graph.replay.player.play`)
 paces it as before (and bounds it when slow), and each event is sent as the bytes that every
 subscriber of the same subscription shares (:mod:`f1graph.replay.fanout`), framed with the
-subscriber's id. Anything else (other fields, errors before the first event, graphql-ws) takes
-Strawberry's path, which gives the same answers one event at a time.
+subscriber's id. A failure before the first event is sent as Strawberry sends it (a ``next``
+with the coded error, then ``complete``). Anything else (other fields, a document that does not
+parse or validate, graphql-ws) takes Strawberry's path, which gives the same answers one event
+at a time.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import orjson
-from graphql import ExecutionResult, FieldNode, GraphQLError, OperationType, parse, validate
+from graphql import DocumentNode, ExecutionResult, FieldNode, GraphQLError, OperationType, validate
 from graphql.execution.values import get_argument_values
 from starlette.websockets import WebSocketDisconnect
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
 
 from f1graph.errors import F1GraphError
+from f1graph.limits import admit, parse_within, refusal
 from f1graph.observe import metrics
 from f1graph.replay.clock import MonotonicClock
 from f1graph.replay.events import DEFAULT_STREAMS, Event
@@ -31,8 +37,10 @@ from f1graph.replay.fanout import (
     with_dropped,
 )
 from f1graph.replay.player import ReplayOptions, play
+from f1graph.replay.subscriber import prepared
 from f1graph.runtime import Context
 from f1graph.schema import schema
+from f1graph.schema.errors import with_code
 from f1graph.schema.scalars import dumps_json
 from f1graph.schema.subscription import PerEventMemoExecutionContext, as_replay_event
 from f1graph.web.ws_errors import CodedTransportWSHandler
@@ -40,8 +48,9 @@ from f1graph.web.ws_errors import CodedTransportWSHandler
 
 @dataclass(frozen=True)
 class ReplayPlan:
-    """A replay subscription read once: its executor, session and options."""
+    """A replay subscription read once: its document, executor, session and options."""
 
+    document: DocumentNode
     executor: PerEventMemoExecutionContext
     session_key: int
     options: ReplayOptions
@@ -54,8 +63,9 @@ def replay_plan(
     ``None`` for anything else (Strawberry's path answers it, errors included)."""
     if not isinstance(query, str):
         return None
-    try:
-        document = parse(query)
+    try:  # the parse of every operation (cached by text); past the token limit, Strawberry's
+        # path refuses it (f1graph.limits.extension)
+        document = parse_within(query, context.services.settings.max_tokens)
     except GraphQLError:
         return None
     if validate(schema._schema, document):
@@ -90,7 +100,9 @@ def replay_plan(
         options.check()
     except (GraphQLError, F1GraphError, KeyError, TypeError):
         return None
-    return ReplayPlan(cast(PerEventMemoExecutionContext, executor), args["sessionKey"], options)
+    return ReplayPlan(
+        document, cast(PerEventMemoExecutionContext, executor), args["sessionKey"], options
+    )
 
 
 async def _answer(
@@ -123,19 +135,36 @@ class FanOutTransportWSHandler(CodedTransportWSHandler):
         plan = replay_plan(
             operation.query, operation.variables, operation.operation_name, self.context
         )
-        if plan is None or not await self._stream(operation, plan):
+        if plan is None:
             await super().run_operation(operation)
+            return
+        try:
+            await admit(
+                schema._schema,
+                plan.document,
+                operation.query,
+                operation.operation_name,
+                operation.variables,
+                self.context,
+            )
+        except F1GraphError as error:
+            await operation.send_initial_errors([refusal(error)])
+            return
+        await self._stream(operation, plan)
 
-    async def _stream(self, operation: Operation[Context, None], plan: ReplayPlan) -> bool:
-        """Send the replay; ``False`` when it failed before its first event (Strawberry's path
-        then answers with the coded error)."""
+    async def _stream(self, operation: Operation[Context, None], plan: ReplayPlan) -> None:
+        """Send the replay, or the coded error that stopped it before its first event."""
         head = b'{"id":' + orjson.dumps(operation.id) + b',"type":"next","payload":{"data":'
         ws = self.websocket.ws  # type: ignore[attr-defined]
         sent = False
         metrics.subscriber("replay", +1)
         counted = 0
+        services = self.context.services
+        setup = prepared(
+            services.replays, plan.session_key, plan.options, services.settings.request_timeout_s
+        )
         try:
-            async with self.context.services.replays.use(plan.session_key) as timeline:
+            async with setup as timeline:
                 memo = encoded_events(timeline)
                 async for event, dropped in play(timeline, plan.options, MonotonicClock()):
                     metrics.replay_dropped(dropped - counted)
@@ -154,13 +183,19 @@ class FanOutTransportWSHandler(CodedTransportWSHandler):
                         }
                         await operation.send_operation_message(message)
                     sent = True
-        except F1GraphError:
+        except F1GraphError as error:
             if sent:
                 raise
-            return False
+            # as Strawberry's path answers an error raised before the first event
+            coded = with_code(GraphQLError(error.message, original_error=error))
+            failed: Any = {
+                "id": operation.id,
+                "type": "next",
+                "payload": {"data": None, "errors": [coded.formatted]},
+            }
+            await operation.send_operation_message(failed)
         except WebSocketDisconnect:
-            return True
+            return
         finally:
             metrics.subscriber("replay", -1)
         await operation.send_operation_message({"id": operation.id, "type": "complete"})
-        return True
