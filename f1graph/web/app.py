@@ -34,6 +34,7 @@ from f1graph.web.middleware import RequestGuard
 from f1graph.web.observability import ApiCORS, RequestLog
 from f1graph.web.replay_page import replay_page
 from f1graph.web.websocket import SubscriptionView
+from f1graph.web.ws_bounds import MessageCap
 
 
 def create_app(settings: Settings | None = None, source: Source | None = None) -> Starlette:
@@ -68,7 +69,8 @@ def create_app(settings: Settings | None = None, source: Source | None = None) -
     routes: list[BaseRoute] = [
         Route("/", front_door, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql", SubscriptionView(schema)),  # graphql-transport-ws, graphql-ws
+        # graphql-transport-ws, graphql-ws; a message past F1GRAPH_MAX_BODY_BYTES closes it
+        WebSocketRoute("/graphql", MessageCap(SubscriptionView(schema), settings.max_body_bytes)),
         Route("/graphiql/{name}", graphiql_asset, methods=["GET"]),
         Route("/replay", replay_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

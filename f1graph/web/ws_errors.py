@@ -6,16 +6,22 @@ code (``BAD_REQUEST: Unknown message type: bogus``), since a close frame has no 
 ``extensions``. The older graphql-ws protocol ignored such messages silently; here it answers
 ``{"type": "error", "payload": {"message", "extensions": {"code": "BAD_REQUEST"}}}`` (with the
 message's ``id`` when it had one) and carries on.
+
+Both count each operation against the client's rate before starting it, and refuse one over it
+with their ``error`` message (:func:`f1graph.web.ws_bounds.operation_refusal`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+
+from f1graph.web.ws_bounds import operation_refusal
 
 KNOWN_GRAPHQL_WS = {"connection_init", "connection_terminate", "start", "stop"}
 # what a frame that is not JSON decodes to (SubscriptionView.decode_json), so both protocols
@@ -36,6 +42,16 @@ class CodedTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             error_message = "WebSocket message must be valid JSON"
         await super().handle_invalid_message(f"BAD_REQUEST: {error_message}")
 
+    async def handle_subscribe(self, message: Any) -> None:
+        if self.connection_acknowledged:  # else Strawberry closes the socket (4401)
+            refused = await operation_refusal(self.context)
+            if refused is not None:
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [refused]}
+                )
+                return
+        await super().handle_subscribe(message)
+
 
 class CodedGraphQLWSHandler(BaseGraphQLWSHandler[Any, Any]):
     """graphql-ws, answering a malformed message with a coded error instead of silence."""
@@ -54,10 +70,19 @@ class CodedGraphQLWSHandler(BaseGraphQLWSHandler[Any, Any]):
         if kind == "start" and not isinstance(message.get("payload"), dict):
             await self._refuse(message.get("id"), "A start message needs a payload object.")
             return
+        if kind == "start" and self.connection_acknowledged:
+            refused = await operation_refusal(self.context)
+            if refused is not None:
+                await self._send_error(message.get("id"), refused)
+                return
         await super().handle_message(message)  # type: ignore[arg-type]
 
     async def _refuse(self, operation_id: Any, text: str) -> None:
-        payload = {"message": text, "extensions": {"code": "BAD_REQUEST"}}
+        await self._send_error(
+            operation_id, {"message": text, "extensions": {"code": "BAD_REQUEST"}}
+        )
+
+    async def _send_error(self, operation_id: Any, payload: Mapping[str, Any]) -> None:
         error: dict[str, Any] = {"type": "error", "payload": payload}
         if isinstance(operation_id, str):
             error["id"] = operation_id
