@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
+from f1graph.openf1 import Filters
+from f1graph.openf1.recorded import RecordedSource
 from f1graph.replay.clock import Clock
 from f1graph.replay.events import Event
 from f1graph.replay.player import ReplayOptions, play
@@ -32,6 +36,29 @@ class FakeClock:
 
 def recorded_settings() -> Settings:
     return Settings(source=DATA_DIR)
+
+
+class HeldLocations:
+    """The recorded data as a source whose ``location`` requests wait until :meth:`release`
+    (called from any thread): a cold location load that takes as long as a test wants."""
+
+    def __init__(self) -> None:
+        self.source = RecordedSource(DATA_DIR)
+        self.released = threading.Event()
+        self.asked: list[Filters] = []  # every location request, in order
+
+    def release(self) -> None:
+        self.released.set()
+
+    async def fetch(self, endpoint: str, filters: Filters) -> bytes:
+        if endpoint == "location":
+            self.asked.append(filters)
+            while not self.released.is_set():  # noqa: ASYNC110 (set from another thread)
+                await asyncio.sleep(0.05)
+        return await self.source.fetch(endpoint, filters)
+
+    async def aclose(self) -> None:
+        await self.source.aclose()
 
 
 _LOADED: dict[int, Timeline] = {}

@@ -13,8 +13,10 @@ from playwright.async_api import Browser, Page
 
 from f1graph.runtime import Context, build_services
 from f1graph.schema import schema
+from f1graph.settings import Settings
 from f1graph.web import create_app
-from tests.replay.helpers import recorded_settings
+from tests.data import DATA_DIR
+from tests.replay.helpers import HeldLocations, recorded_settings
 from tests.servers import serve_in_thread
 
 FROM = "2026-03-29T05:30:00Z"  # 17.5 minutes of racing, played in 3.5 s at 300x
@@ -37,7 +39,9 @@ async def play(browser: Browser, url: str) -> tuple[Page, list[str]]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     await page.goto(url)
-    await page.wait_for_function("document.body.dataset.state === 'ended'", timeout=60_000)
+    # a bound on a hang: a cold location load may pass the request deadline, and the page
+    # then subscribes again after the retryAfter it is given
+    await page.wait_for_function("document.body.dataset.state === 'ended'", timeout=300_000)
     return page, errors
 
 
@@ -135,3 +139,38 @@ class TestLoadingState:
         assert "(11253)" in first["loading"] and "laps, positions" in first["loading"]
         assert states[2]["events"] >= 1 and states[2]["loading"] is None  # hidden once playing
         assert await page.is_hidden("#loading")
+
+
+class TestColdLoad:
+    """A replay whose data is not in by the request deadline (SESSION_LOADING or
+    OPENF1_API_UNAVAILABLE) is subscribed again after its retryAfter; the page says it is
+    loading meanwhile, then plays."""
+
+    async def test_retries_until_the_data_is_in(self, browser: Browser) -> None:
+        source = HeldLocations()  # the car locations come when the test says
+        app = create_app(Settings(source=DATA_DIR, request_timeout_s=3.0), source=source)
+        try:
+            with serve_in_thread(app, ws="websockets-sansio") as url:
+                page = await browser.new_page(viewport={"width": 1280, "height": 800})
+                await page.add_init_script(WATCH_STATES)
+                await page.goto(
+                    f"{url}/replay?session=9531&speed=0&from=2024-06-09T18:30:00Z"
+                    "&to=2024-06-09T18:30:20Z&autoplay=1"
+                )
+                await page.wait_for_function(
+                    "document.getElementById('loading').textContent.includes('Trying again')",
+                    timeout=300_000,
+                )
+                note = await page.text_content("#loading") or ""
+                assert "car locations of session 9531 are being loaded" in note
+                assert await page.get_attribute("body", "data-state") == "loading"
+                source.release()
+                await page.wait_for_function(
+                    "document.body.dataset.state === 'ended'", timeout=300_000
+                )
+                states = await page.evaluate("window.__sample(), window.__states")
+        finally:
+            source.release()
+        assert [s["state"] for s in states] == ["idle", "loading", "playing", "ended"]
+        assert await page.get_attribute("#map", "data-track") == "drawn"
+        assert app.state.services.replays.loads == 1
