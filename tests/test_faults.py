@@ -8,8 +8,8 @@ answer and its code, that it came within the request deadline (a generous bound,
 the breaker's state, and that nothing corrupt was cached: what the cache holds afterwards is
 what it held before, and once OpenF1 recovers the answer is the recorded one.
 
-The gateway runs with short timeouts (a try 0.5 s, a request 3 s, two retries, a breaker of
-three failures) so one failing fetch opens the breaker in a few seconds.
+The pieces shared with the REST half of the matrix (``tests/compat/test_fault_matrix.py``) are
+in ``tests/faults.py``.
 """
 
 from __future__ import annotations
@@ -17,34 +17,35 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from f1graph.cache import keys
-from f1graph.settings import Settings
-from f1graph.web import create_app
 from tests.data import DATA_DIR, raw_rows
 from tests.fake_openf1 import FakeOpenF1, make_fake_openf1
+from tests.faults import (
+    BREAKER_WAIT_S,
+    MODES,
+    REQUEST_TIMEOUT_S,
+    SESSION,
+    SLACK_S,
+    STATES,
+    Mode,
+    State,
+    cached,
+    circuit,
+    fail,
+    gateway,
+    wait_for_circuit,
+)
 from tests.servers import serve_in_thread
 
 # Each request moves the breaker and the cache: a second (shadow) execution would meet another
 # upstream state, so these answers are not compared with graphql-core's (tests/conftest.py).
 pytestmark = pytest.mark.no_shadow
 
-SESSION = 11253
 QUERY = f"{{ session(sessionKey: {SESSION}) {{ drivers {{ driverNumber nameAcronym }} }} }}"
-REQUEST_TIMEOUT_S = 3.0
-SLACK_S = 15.0  # a generous bound over the deadline: the machine may be busy
-BREAKER_WAIT_S = 60.0
-KEYS = [keys.dataset_key(SESSION, "sessions"), keys.dataset_key(SESSION, "drivers")]
-
-Mode = Literal["html_500", "rate_exceeded_429", "hang", "garbage", "drop", "slow_body"]
-State = Literal["absent", "fresh", "stale"]
-MODES: list[Mode] = ["html_500", "rate_exceeded_429", "hang", "garbage", "drop", "slow_body"]
-STATES: list[State] = ["absent", "fresh", "stale"]
 
 
 def expected_drivers() -> list[dict[str, Any]]:
@@ -63,55 +64,11 @@ def fake_url(fake: FakeOpenF1) -> Iterator[str]:
         yield url
 
 
-def gateway(fake_url: str, state: State, read_timeout_s: float = 0.5) -> Starlette:
-    return create_app(
-        Settings(
-            openf1_url=f"{fake_url}/v1",
-            rate_per_second=1000,
-            rate_per_minute=100_000,
-            read_timeout_s=read_timeout_s,
-            request_timeout_s=REQUEST_TIMEOUT_S,
-            retries=2,
-            breaker_failures=3,
-            breaker_reset_s=600,
-            # stale: every entry is fresh for one second only
-            ended_session_ttl_s=1.0 if state == "stale" else 30 * 24 * 3600.0,
-        )
-    )
-
-
-def fail(fake: FakeOpenF1, mode: Mode) -> None:
-    fake.reset()
-    if mode == "html_500":
-        fake.fail_next(None)
-    elif mode == "rate_exceeded_429":
-        fake.rate_limit(None)
-    else:
-        fake.misbehave(mode)
-
-
 async def ask(http: httpx.AsyncClient, url: str) -> dict[str, Any]:
     response = await http.post(f"{url}/graphql", json={"query": QUERY})
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-async def circuit(http: httpx.AsyncClient, url: str) -> str:
-    state: str = (await http.get(f"{url}/healthz")).json()["circuit"]
-    return state
-
-
-async def wait_for_circuit(http: httpx.AsyncClient, url: str, state: str) -> None:
-    deadline = time.monotonic() + BREAKER_WAIT_S
-    while await circuit(http, url) != state:
-        assert time.monotonic() < deadline, f"the breaker did not become {state}"
-        await asyncio.sleep(0.1)
-
-
-async def cached(app: Starlette) -> list[bytes | None]:
-    cache = app.state.services.cache
-    return [None if (e := await cache.get(k)) is None else e.payload for k in KEYS]
 
 
 @pytest.mark.parametrize("state", STATES)
