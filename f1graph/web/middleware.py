@@ -2,8 +2,7 @@
 
 The deadline (``F1GRAPH_REQUEST_TIMEOUT``) is started when an HTTP request arrives and read by
 the data layer wherever it waits on OpenF1 (:mod:`f1graph.data.deadline`); websockets carry
-long-lived subscriptions and get none here (a replay's set-up is bounded by the same timeout in
-:func:`f1graph.replay.prepared`). The security headers go on every HTTP answer, errors
+long-lived subscriptions and get none. The security headers go on every HTTP answer, errors
 and redirects included; the content-security policy only forbids framing and plugins, so
 GraphiQL and the replay page keep working. A redirect (Starlette's trailing-slash one) points
 at a path on this server, never at the ``Host`` the client sent.
