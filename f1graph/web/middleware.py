@@ -3,7 +3,7 @@
 The deadline (``F1GRAPH_REQUEST_TIMEOUT``) is started when an HTTP request arrives and read by
 the data layer wherever it waits on OpenF1 (:mod:`f1graph.data.deadline`); websockets carry
 long-lived subscriptions and get none. The security headers go on every HTTP answer, errors
-and redirects included; the content-security policy only forbids framing and plugins, so
+and redirects included, and on a websocket's handshake; the content-security policy only forbids framing and plugins, so
 GraphiQL and the replay page keep working. A redirect (Starlette's trailing-slash one) points
 at a path on this server, never at the ``Host`` the client sent.
 
@@ -49,6 +49,9 @@ class RequestGuard:
         self.request_timeout_s = request_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, _with_handshake_headers(send))
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -80,6 +83,22 @@ class RequestGuard:
             await internal_error(scope["path"])(scope, receive, send_with_headers)
         finally:
             reset_deadline(token)
+
+
+def _with_handshake_headers(send: Send) -> Send:
+    """``send`` adding the security headers to a websocket's handshake answer (its accept)."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "websocket.accept":
+            headers = list(message.get("headers") or [])
+            present = {name.lower() for name, _ in headers}
+            for name, value in SECURITY_HEADERS.items():
+                if name.encode() not in present:
+                    headers.append((name.encode(), value.encode()))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_with_headers
 
 
 def internal_error(path: str) -> Response:

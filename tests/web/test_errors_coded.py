@@ -130,6 +130,14 @@ class TestHeaders:
         for name, value in SECURITY_HEADERS.items():
             assert response.headers[name] == value, (path, name)
 
+    async def test_security_headers_on_the_websocket_handshake(self, ws_url: str) -> None:
+        async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            assert ws.response is not None
+            headers = ws.response.headers
+            assert headers["Sec-WebSocket-Protocol"] == "graphql-transport-ws"
+        for name, value in SECURITY_HEADERS.items():
+            assert headers[name] == value, name
+
     async def test_trailing_slash_redirect_ignores_the_host_header(
         self, client: httpx.AsyncClient
     ) -> None:
