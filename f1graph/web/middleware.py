@@ -4,8 +4,9 @@ The deadline (``F1GRAPH_REQUEST_TIMEOUT``) is started when an HTTP request arriv
 the data layer wherever it waits on OpenF1 (:mod:`f1graph.data.deadline`); websockets carry
 long-lived subscriptions and get none. The security headers go on every HTTP answer, errors
 and redirects included, and on a websocket's handshake; the content-security policy only
-forbids framing and plugins, so GraphiQL and the replay page keep working. A redirect (Starlette's trailing-slash one) points
-at a path on this server, never at the ``Host`` the client sent.
+forbids framing and plugins, so GraphiQL and the replay page keep working. A redirect
+(Starlette's trailing-slash one) points at a path on this server, never at the ``Host`` the
+client sent.
 
 A failure nothing else answered (a bug, outside GraphQL's own error handling) is logged with its
 traceback and answered as ``INTERNAL_SERVER_ERROR`` with status 500, in the shape of the surface
