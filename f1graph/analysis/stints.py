@@ -202,10 +202,11 @@ def common_strategies(strategies: Sequence[DriverStrategy]) -> list[StrategyCoun
 
 
 def _stint_clean_laps(stint: Stint, context: LapContext) -> list[Lap] | None:
-    clean = context.clean_laps(stint.driver_number)
-    if clean is None:
-        return None
-    return [lap for lap in clean if stint_for_lap(lap, [stint]) is not None]
+    return context.clean_among(
+        lap
+        for lap in context.driver_laps(stint.driver_number)
+        if stint_for_lap(lap, [stint]) is not None
+    )
 
 
 def stint_degradation(stint: Stint, clean_laps: Sequence[Lap] | None) -> float | None:
@@ -249,7 +250,7 @@ def _lap_times(laps: Sequence[Lap]) -> list[float]:
 
 def stint_wear(stints: Sequence[Stint], context: LapContext) -> list[StintWear]:
     """Every stint (by driver, then stint number) with its clean laps' count and mean and
-    :func:`stint_degradation` (None while the driver has an undecided lap)."""
+    :func:`stint_degradation` (None while one of its laps is undecided)."""
     out = []
     for stint in sorted(stints, key=lambda s: (s.driver_number, s.stint_number)):
         laps = _stint_clean_laps(stint, context)
