@@ -134,13 +134,8 @@ GAP_ANALYSIS = Analysis(
 
 def _running_order(i: Inputs) -> running_order.RunningOrder:
     sessions = i.rows(SESSIONS)
-    session = sessions[0] if sessions else None
-    return running_order.RunningOrder.build(
-        i.rows(LAPS),
-        i.rows(POSITION),
-        i.start_grid,
-        None if session is None else session.date_start,
-        is_race=session is not None and session.session_type == "Race",
+    return running_order.RunningOrder.of_session(
+        sessions[0] if sessions else None, i.rows(LAPS), i.rows(POSITION), i.start_grid
     )
 
 

@@ -14,7 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from strawberry.types import ExecutionResult
 
+from f1graph.runtime import Context
+from f1graph.schema import schema
 from tests.analysis.independent import clean_lap_keys, early_verdicts
 from tests.data import raw_rows
 from tests.edited import edited_services, nothing, run, without
@@ -705,3 +708,67 @@ class TestOneRunningOrder:
             elif p["driverNumber"] in classified:
                 assert p["finishPosition"] == classified[p["driverNumber"]]
                 assert final[p["driverNumber"]] == classified[p["driverNumber"]]
+
+
+def raw_starting_grid(race: int) -> list[int]:
+    """The race's grid by slot, from the raw rows: the race's own, else the one filed under the
+    qualifying session of its meeting."""
+    rows = raw_rows(race, "starting_grid")
+    if not rows:
+        sessions = raw_rows(None, "sessions")
+        meeting = next(s["meeting_key"] for s in sessions if s["session_key"] == race)
+        qualifying = next(
+            s["session_key"]
+            for s in sessions
+            if s["meeting_key"] == meeting and s["session_name"] == "Qualifying"
+        )
+        rows = raw_rows(qualifying, "starting_grid")
+    return [r["driver_number"] for r in sorted(rows, key=lambda r: r["position"])]
+
+
+FIRST_SNAPSHOT = (
+    "subscription($k: Int!) { replay(sessionKey: $k, speed: 0, include: []) {"
+    " kind snapshot { at order { position driverNumber } } } }"
+)
+
+
+async def replay_opening(services: Any, session_key: int) -> dict[str, Any]:
+    """The replay's first event (its SNAPSHOT at the scheduled start)."""
+    result = await schema.subscribe(
+        FIRST_SNAPSHOT, variable_values={"k": session_key}, context_value=Context(services)
+    )
+    assert not isinstance(result, ExecutionResult), result
+    try:
+        first = await anext(aiter(result))
+    finally:
+        await result.aclose()
+    assert first.errors is None and first.data is not None, first.errors
+    return first.data["replay"]  # type: ignore[no-any-return]
+
+
+class TestTheReplayStartsFromTheGrid:
+    """A replay opens on the race's starting grid, the start every running-order view uses."""
+
+    @pytest.mark.parametrize(
+        "edits",
+        [{}, {(RACE, "position"): pre_start_rows(RACE)}],
+        ids=["as-recorded", "no-position-rows-before-the-start"],
+    )
+    async def test_the_opening_order_is_the_starting_grid(
+        self, edits: dict[tuple[int, str], Any]
+    ) -> None:
+        grid = raw_starting_grid(RACE)
+        assert raw_rows(RACE, "starting_grid") == [] and len(grid) == 22
+        async with edited_services(edits) as services:
+            opening = await replay_opening(services, RACE)
+            at = opening["snapshot"]["at"]
+            standings = await run(
+                services,
+                on_session(f'standings(at: "{at}") {{ position driverNumber }}'),
+                {"k": RACE},
+            )
+        assert opening["kind"] == "SNAPSHOT" and when(at) < lights_out(RACE)
+        order = opening["snapshot"]["order"]
+        assert [o["driverNumber"] for o in order] == grid
+        assert [o["position"] for o in order] == list(range(1, len(grid) + 1))
+        assert order == standings.data["session"]["standings"]
