@@ -189,7 +189,9 @@ class DriverPerformance(Presents[performance_analysis.DriverPerformance]):
     laps_completed: int = F(description="Laps completed (classification, else laps run).")
     best_lap_s: float | None = F(name="bestLap", description="Best lap [s].")
     best_lap_number: int | None = F(description="Which lap was the best.")
-    mean_clean_lap_s: float | None = F(name="meanLap", description="Mean clean lap [s].")
+    mean_clean_lap_s: float | None = F(
+        name="meanLap", description="Mean clean lap [s]." + UNDECIDED
+    )
     best_sector_1_s: float | None = F(name="bestSector1", description="Best sector 1 [s].")
     best_sector_2_s: float | None = F(name="bestSector2", description="Best sector 2 [s].")
     best_sector_3_s: float | None = F(name="bestSector3", description="Best sector 3 [s].")
