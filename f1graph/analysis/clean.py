@@ -34,8 +34,8 @@ CLEAN_LAP_THRESHOLD: Final = 1.07
 LapKey = tuple[int, int]
 """(driver_number, lap_number): Lap records hold lists, so they are not hashable themselves."""
 
-Undecided = Literal["undecided"]
-UNDECIDED: Final[Undecided] = "undecided"
+_Undecided = Literal["undecided"]
+_UNDECIDED: Final[_Undecided] = "undecided"
 """A test that cannot be applied: the dataset it needs is unknown."""
 
 
@@ -109,7 +109,7 @@ class LapContext:
                     None if pits is None else pit_in,
                     None if race_control is None else timeline,
                 )
-                if reason == UNDECIDED:
+                if reason == _UNDECIDED:
                     undecided.add(lap_key(lap))
                 elif isinstance(reason, LapExclusion):
                     exclusions[lap_key(lap)] = reason
@@ -183,9 +183,9 @@ class LapContext:
 
 def _basic_exclusion(
     lap: Lap, pit_in: frozenset[LapKey] | None, timeline: TrackTimeline | None
-) -> LapExclusion | Undecided | None:
+) -> LapExclusion | _Undecided | None:
     """The first test before the 107% one that the lap fails (None: it passes them all), or
-    UNDECIDED when the first test it reaches needs unknown data (``pit_in`` or ``timeline``
+    _UNDECIDED when the first test it reaches needs unknown data (``pit_in`` or ``timeline``
     None)."""
     if lap.lap_duration is None:
         return LapExclusion.NO_TIME
@@ -194,11 +194,11 @@ def _basic_exclusion(
     if lap.is_pit_out_lap:
         return LapExclusion.PIT_OUT
     if pit_in is None:
-        return UNDECIDED
+        return _UNDECIDED
     if lap_key(lap) in pit_in:
         return LapExclusion.PIT_IN
     if timeline is None:
-        return UNDECIDED
+        return _UNDECIDED
     window = lap_window(lap)
     if window is None:
         # Without a start time the lap cannot be placed against SC/VSC/red periods.
