@@ -6,7 +6,7 @@ SRC := f1graph tests bench
 
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
-.PHONY: install venv graphiql browser run test lint typecheck schema schema-check pytest bench fuzz clean
+.PHONY: install venv graphiql browser run test lint typecheck schema schema-check pytest bench fuzz differential load clean
 
 # everything a fresh Debian machine needs for `make run` and `make test` (Redis aside)
 install: venv graphiql browser
@@ -60,12 +60,18 @@ bench:
 	$(BIN)/python -m bench.ops
 	$(BIN)/python -m bench.responses
 	$(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.fanout 200
 
 # the long runs: the executor's differential test, schemathesis against the GraphQL schema
 # (make test runs a few examples of each)
 fuzz:
 	F1GRAPH_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/execution/test_differential.py
 	F1GRAPH_FUZZ_EXAMPLES=300 $(BIN)/pytest -q -p no:cacheprovider tests/test_graphql_fuzz.py
+
+# the whole suite with every planned query also run on graphql-core's executor (make test
+# shadows tests/execution and tests/schema only; see tests/conftest.py)
+differential:
+	F1GRAPH_SHADOW=all $(BIN)/pytest -q -p no:cacheprovider
 
 load:  # 100 concurrent clients for a minute, mixed queries: errors (target 0) and p99
 	$(BIN)/python -m bench.load --clients 100 --seconds 60

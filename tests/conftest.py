@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import inspect
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,12 +33,25 @@ def fake_url(fake: FakeOpenF1) -> Iterator[str]:
         yield url
 
 
+SHADOWED_ALWAYS = ("execution", "schema")
+"""Test folders whose every query is shadowed in ``make test``: the graph's own fields. The
+rest of the suite is shadowed by ``make differential`` (``F1GRAPH_SHADOW=all``)."""
+
+
 @pytest.fixture(autouse=True)
 def shadow(request: pytest.FixtureRequest) -> Iterator[Shadow | None]:
     """Every query a test runs also runs on graphql-core's standard executor, and must answer
-    the same (data and errors): the compiled plans' differential contract. A test opts out
-    with ``@pytest.mark.no_shadow`` (it counts resolver calls, which shadowing doubles)."""
-    if request.node.get_closest_marker("no_shadow") is not None:
+    the same (data and errors): the compiled plans' differential contract. On for the folders
+    of :data:`SHADOWED_ALWAYS`, for a test that names this fixture, and for every test with
+    ``F1GRAPH_SHADOW=all``; a test opts out with ``@pytest.mark.no_shadow`` (it counts
+    resolver calls, which shadowing doubles)."""
+    folder = Path(str(request.node.path)).parent.name
+    wanted = (
+        os.environ.get("F1GRAPH_SHADOW") == "all"
+        or folder in SHADOWED_ALWAYS
+        or "shadow" in inspect.signature(request.node.function).parameters
+    )
+    if not wanted or request.node.get_closest_marker("no_shadow") is not None:
         yield None
         return
     with shadowing() as shadow:

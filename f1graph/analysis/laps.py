@@ -100,7 +100,7 @@ class LapStatistics:
     max_i1_speed: SpeedTrapBest | None
     max_i2_speed: SpeedTrapBest | None
     max_st_speed: SpeedTrapBest | None
-    clean_lap_count: int
+    clean_lap_count: int | None
     mean_clean_lap_s: float | None
 
 
@@ -159,11 +159,17 @@ def race_distance(laps: Sequence[Lap]) -> int | None:
     return max((lap.lap_number for lap in completed_laps(laps)), default=None)
 
 
+def _clean_times(clean: Sequence[Lap]) -> list[float]:
+    return [lap.lap_duration for lap in clean if lap.lap_duration is not None]
+
+
 def lap_statistics(context: LapContext) -> LapStatistics:
     """Totals over the session: lap rows, the race distance (:func:`race_distance`), the
-    fastest lap, best sectors and speed-trap maxima over all laps, and the mean of clean laps."""
+    fastest lap, best sectors and speed-trap maxima over all laps, and the count and mean of
+    clean laps (None while a lap is undecided, see :mod:`f1graph.analysis.clean`)."""
     laps = context.laps
-    clean = [lap.lap_duration for lap in context.clean_laps() if lap.lap_duration is not None]
+    clean = context.clean_laps()
+    times = None if clean is None else _clean_times(clean)
     return LapStatistics(
         total_laps=len(laps),
         timed_laps=len(_timed(laps)),
@@ -176,8 +182,8 @@ def lap_statistics(context: LapContext) -> LapStatistics:
         max_i1_speed=max_speed(laps, "i1"),
         max_i2_speed=max_speed(laps, "i2"),
         max_st_speed=max_speed(laps, "st"),
-        clean_lap_count=len(clean),
-        mean_clean_lap_s=_mean(clean),
+        clean_lap_count=None if times is None else len(times),
+        mean_clean_lap_s=None if times is None else _mean(times),
     )
 
 
@@ -187,7 +193,7 @@ class DriverLapAnalysis:
 
     driver_number: int
     lap_count: int
-    clean_lap_count: int
+    clean_lap_count: int | None
     best_clean_lap_s: float | None
     mean_clean_lap_s: float | None
     median_clean_lap_s: float | None
@@ -199,19 +205,20 @@ class DriverLapAnalysis:
 
 
 def driver_lap_analysis(context: LapContext, driver_number: int) -> DriverLapAnalysis:
-    """Best, mean, median and sample standard deviation of the driver's clean laps; best sectors
-    over all their laps; theoretical best = sum of the three best sectors (None if one is missing).
+    """Count, best, mean, median and sample standard deviation of the driver's clean laps (None
+    while one of their laps is undecided, see :mod:`f1graph.analysis.clean`); best sectors over
+    all their laps; theoretical best = sum of the three best sectors (None if one is missing).
     """
     laps = context.driver_laps(driver_number)
-    clean = [lap.lap_duration for lap in context.clean_laps(driver_number)]
-    times = [t for t in clean if t is not None]
+    clean = context.clean_laps(driver_number)
+    times = [] if clean is None else _clean_times(clean)
     sectors = [best_sector(laps, s) for s in (1, 2, 3)]
     best = [s.duration_s if s is not None else None for s in sectors]
     parts = [b for b in best if b is not None]
     return DriverLapAnalysis(
         driver_number=driver_number,
         lap_count=len(laps),
-        clean_lap_count=len(times),
+        clean_lap_count=None if clean is None else len(times),
         best_clean_lap_s=min(times, default=None),
         mean_clean_lap_s=_mean(times),
         median_clean_lap_s=statistics.median(times) if times else None,
@@ -233,10 +240,19 @@ def lap_analysis(context: LapContext) -> list[DriverLapAnalysis]:
     )
 
 
-def is_personal_best(lap: Lap, laps: Sequence[Lap], deleted: Collection[LapKey] = ()) -> bool:
+def is_personal_best(
+    lap: Lap, laps: Sequence[Lap], deleted: Collection[LapKey] | None = ()
+) -> bool | None:
     """True when the lap improved on every earlier timed lap of the same driver in ``laps`` (a
-    personal best when it was set, as timing screens show it); laps in ``deleted`` never count."""
-    if lap.lap_duration is None or (lap.driver_number, lap.lap_number) in deleted:
+    personal best when it was set, as timing screens show it); laps in ``deleted`` never count.
+    ``deleted`` None means the deleted lap times are unknown (no race-control rows): then a
+    timed lap is None (it may have been deleted, or an earlier faster one), an untimed one
+    False."""
+    if lap.lap_duration is None:
+        return False
+    if deleted is None:
+        return None
+    if (lap.driver_number, lap.lap_number) in deleted:
         return False
     return all(
         other.lap_duration > lap.lap_duration

@@ -53,14 +53,15 @@ def driver_performance(
     pits_known: bool = True,
 ) -> list[DriverPerformance]:
     """Per driver: laps completed (``session_result.number_of_laps`` when known, else
-    :func:`laps_completed`), fastest lap, mean of clean laps, best sectors, top speed (max of
-    the i1, i2 and speed-trap speeds), pit rows (None when ``pits_known`` is false: the
-    session's pit data is missing, so the count is unknown, not zero), start and finish from
-    the running order (:mod:`f1graph.analysis.running_order`: the grid, else position rows
-    before the start, else None; the classified position, else (unless it did not start) the
-    place after the last row and lap), places gained = start - finish, and
-    ``dnf``/``dns``/``dsq`` from ``session_result`` only (None when it has no row: a lap
-    without a duration is not a retirement). Ordered by finish, drivers without one last."""
+    :func:`laps_completed`), fastest lap, mean of clean laps (None while one is undecided),
+    best sectors, top speed (max of the i1, i2 and speed-trap speeds), pit rows (None when
+    ``pits_known`` is false: the session's pit data is missing, so the count is unknown, not
+    zero), start and finish from the running order (:mod:`f1graph.analysis.running_order`:
+    the grid, else position rows before the start, else None; the classified position, else
+    (unless it did not start) the place after the last row and lap), places gained = start -
+    finish, and ``dnf``/``dns``/``dsq`` from ``session_result`` only (None when it has no row:
+    a lap without a duration is not a retirement). Ordered by finish, drivers without one
+    last."""
     results = {r.driver_number: r for r in session_result}
     starts = running.starts
     last_position = running.finish
@@ -77,7 +78,9 @@ def driver_performance(
         result = results.get(driver)
         best = fastest_lap(laps)
         clean = [
-            lap.lap_duration for lap in context.clean_laps(driver) if lap.lap_duration is not None
+            lap.lap_duration
+            for lap in context.clean_laps(driver) or ()  # None: undecided, so no mean
+            if lap.lap_duration is not None
         ]
         sectors = [best_sector(laps, s) for s in (1, 2, 3)]
         start = starts.get(driver)

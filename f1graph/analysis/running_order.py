@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from f1graph.openf1.records import Lap, Position, StartingGrid
+from f1graph.openf1.records import Lap, Position, Session, StartingGrid
 
 _NEVER = datetime(1900, 1, 1, tzinfo=UTC)  # before anything: a grid slot's claim
 
@@ -109,6 +109,24 @@ class RunningOrder:
     orders: tuple[tuple[Placed, ...], ...]
     lap_ends: dict[tuple[int, int], datetime]
     feed: dict[int, tuple[Position, ...]]
+
+    @classmethod
+    def of_session(
+        cls,
+        session: Session | None,
+        laps: Sequence[Lap],
+        positions: Sequence[Position],
+        starting_grid: Sequence[StartingGrid],
+    ) -> RunningOrder:
+        """The running order of ``session`` (its record, None when unknown): for a race, the
+        start is ``starting_grid``, else the position rows dated before the start."""
+        return cls.build(
+            laps,
+            positions,
+            starting_grid,
+            None if session is None else session.date_start,
+            is_race=session is not None and session.session_type == "Race",
+        )
 
     @classmethod
     def build(

@@ -201,17 +201,20 @@ def common_strategies(strategies: Sequence[DriverStrategy]) -> list[StrategyCoun
     return [StrategyCount(k, n) for k, n in sorted(counted.items(), key=lambda x: (-x[1], x[0]))]
 
 
-def _stint_clean_laps(stint: Stint, context: LapContext) -> list[Lap]:
-    return [
+def _stint_clean_laps(stint: Stint, context: LapContext) -> list[Lap] | None:
+    return context.clean_among(
         lap
-        for lap in context.clean_laps(stint.driver_number)
+        for lap in context.driver_laps(stint.driver_number)
         if stint_for_lap(lap, [stint]) is not None
-    ]
+    )
 
 
-def stint_degradation(stint: Stint, clean_laps: Sequence[Lap]) -> float | None:
+def stint_degradation(stint: Stint, clean_laps: Sequence[Lap] | None) -> float | None:
     """Least-squares slope [s per lap of tyre age] of lap time against tyre age over the
-    ``clean_laps`` that fall in the stint; None with fewer than ``MIN_DEGRADATION_LAPS``."""
+    ``clean_laps`` that fall in the stint; None with fewer than ``MIN_DEGRADATION_LAPS``, and
+    when the clean laps are unknown (``clean_laps`` None, see :mod:`f1graph.analysis.clean`)."""
+    if clean_laps is None:
+        return None
     points = [
         (float(lap.lap_number - (stint.lap_start or 0)), lap.lap_duration)
         for lap in clean_laps
@@ -236,18 +239,22 @@ class StintWear:
     compound: str | None
     lap_start: int | None
     lap_end: int | None
-    clean_lap_count: int
+    clean_lap_count: int | None
     mean_clean_lap_s: float | None
     degradation_s_per_lap: float | None
 
 
+def _lap_times(laps: Sequence[Lap]) -> list[float]:
+    return [lap.lap_duration for lap in laps if lap.lap_duration is not None]
+
+
 def stint_wear(stints: Sequence[Stint], context: LapContext) -> list[StintWear]:
-    """Every stint (by driver, then stint number) with its clean laps' mean and
-    :func:`stint_degradation`."""
+    """Every stint (by driver, then stint number) with its clean laps' count and mean and
+    :func:`stint_degradation` (None while one of its laps is undecided)."""
     out = []
     for stint in sorted(stints, key=lambda s: (s.driver_number, s.stint_number)):
         laps = _stint_clean_laps(stint, context)
-        times = [lap.lap_duration for lap in laps if lap.lap_duration is not None]
+        times = [] if laps is None else _lap_times(laps)
         out.append(
             StintWear(
                 stint.driver_number,
@@ -255,7 +262,7 @@ def stint_wear(stints: Sequence[Stint], context: LapContext) -> list[StintWear]:
                 stint.compound,
                 stint.lap_start,
                 stint.lap_end,
-                len(times),
+                None if laps is None else len(times),
                 statistics.fmean(times) if times else None,
                 stint_degradation(stint, laps),
             )
@@ -270,15 +277,16 @@ class CompoundPerformance:
     compound: str
     stint_count: int
     laps_run: int
-    clean_lap_count: int
+    clean_lap_count: int | None
     best_clean_lap_s: float | None
     mean_clean_lap_s: float | None
     mean_degradation_s_per_lap: float | None
 
 
 def tyre_performance(stints: Sequence[Stint], context: LapContext) -> list[CompoundPerformance]:
-    """Per compound (``UNKNOWN`` when missing): stints, lap rows run on it, best and mean clean
-    lap, and the mean of its stints' degradation figures; ordered by compound name."""
+    """Per compound (``UNKNOWN`` when missing): stints, lap rows run on it, count, best and mean
+    of its clean laps, and the mean of its stints' degradation figures (the clean-lap figures
+    None while a lap run on it is undecided); ordered by compound name."""
     wear = {(w.driver_number, w.stint_number): w for w in stint_wear(stints, context)}
     by_compound: defaultdict[str, list[Stint]] = defaultdict(list)
     for stint in stints:
@@ -287,8 +295,8 @@ def tyre_performance(stints: Sequence[Stint], context: LapContext) -> list[Compo
     for compound in sorted(by_compound):
         group = by_compound[compound]
         run = [lap for lap in context.laps if stint_for_lap(lap, group) is not None]
-        clean = [lap.lap_duration for lap in run if context.is_clean(lap)]
-        times = [t for t in clean if t is not None]
+        clean = context.clean_among(run)
+        times = [] if clean is None else _lap_times(clean)
         slopes = [
             w.degradation_s_per_lap
             for s in group
@@ -299,7 +307,7 @@ def tyre_performance(stints: Sequence[Stint], context: LapContext) -> list[Compo
                 compound=compound,
                 stint_count=len(group),
                 laps_run=len(run),
-                clean_lap_count=len(times),
+                clean_lap_count=None if clean is None else len(times),
                 best_clean_lap_s=min(times, default=None),
                 mean_clean_lap_s=statistics.fmean(times) if times else None,
                 mean_degradation_s_per_lap=statistics.fmean(slopes) if slopes else None,

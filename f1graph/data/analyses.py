@@ -41,10 +41,12 @@ from f1graph.openf1.records import Driver
 
 LAP_CONTEXT = Analysis(
     "lap_context",
-    lambda i: LapContext.build(i.rows(LAPS), i.rows(PIT), i.rows(RACE_CONTROL), i.session_end),
+    lambda i: LapContext.build(i.rows(LAPS), i.known(PIT), i.known(RACE_CONTROL), i.session_end),
     reads=(LAPS, PIT, RACE_CONTROL, SESSIONS),
 )
-"""The session's laps with pits and track status applied: the one clean-lap definition."""
+"""The session's laps with pits and track status applied: the one clean-lap definition. Pit or
+race-control rows missing although the session should have them are unknown, so the laps whose
+cleanliness needs them are undecided (:mod:`f1graph.analysis.clean`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +54,9 @@ class LapFacts:
     """What the analyses say of one lap."""
 
     is_pit_in_lap: bool | None
-    is_clean: bool
+    is_clean: bool | None
     clean_lap_exclusion: LapExclusion | None
-    is_personal_best: bool
+    is_personal_best: bool | None
     tyre_age: int | None
     compound: str | None
     track_status: TrackStatus | None
@@ -88,7 +90,8 @@ _FACT_SOURCES: tuple[Endpoint[Any], ...] = (LAPS, PIT, RACE_CONTROL, SESSIONS, S
 def _lap_facts(i: Inputs) -> SessionFacts:
     missing = frozenset(e.name for e in _FACT_SOURCES if i.known(e) is None)
     ctx = i.get(LAP_CONTEXT)
-    deleted = incidents.deleted_laps(i.rows(RACE_CONTROL))
+    race_control = i.known(RACE_CONTROL)
+    deleted = None if race_control is None else incidents.deleted_laps(race_control)
     stints_by_driver: dict[int, list[Any]] = {}
     for s in sorted(i.rows(STINTS), key=lambda s: s.stint_number):
         stints_by_driver.setdefault(s.driver_number, []).append(s)
@@ -102,13 +105,13 @@ def _lap_facts(i: Inputs) -> SessionFacts:
             if stint is not None:
                 age = stints.tyre_age(lap, stint, stints.previous_stint(stint, driver_stints))
             out[(lap.driver_number, lap.lap_number)] = LapFacts(
-                is_pit_in_lap=None if "pit" in missing else ctx.is_pit_in_lap(lap),
+                is_pit_in_lap=ctx.is_pit_in_lap(lap),
                 is_clean=ctx.is_clean(lap),
                 clean_lap_exclusion=ctx.exclusion(lap),
                 is_personal_best=laps.is_personal_best(lap, driver_laps[: n + 1], deleted),
                 tyre_age=age,
                 compound=None if stint is None else stint.compound,
-                track_status=None if "race_control" in missing else ctx.track_status(lap),
+                track_status=ctx.track_status(lap),
             )
     return SessionFacts(out, missing)
 
@@ -131,13 +134,8 @@ GAP_ANALYSIS = Analysis(
 
 def _running_order(i: Inputs) -> running_order.RunningOrder:
     sessions = i.rows(SESSIONS)
-    session = sessions[0] if sessions else None
-    return running_order.RunningOrder.build(
-        i.rows(LAPS),
-        i.rows(POSITION),
-        i.start_grid,
-        None if session is None else session.date_start,
-        is_race=session is not None and session.session_type == "Race",
+    return running_order.RunningOrder.of_session(
+        sessions[0] if sessions else None, i.rows(LAPS), i.rows(POSITION), i.start_grid
     )
 
 

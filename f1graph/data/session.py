@@ -31,17 +31,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from f1graph.data import grid
 from f1graph.data.datasets import Dataset
 from f1graph.data.derived import Derived
-from f1graph.openf1 import (
-    ENDPOINTS,
-    SESSIONS,
-    STARTING_GRID,
-    Endpoint,
-    Filters,
-    always_has,
-    where,
-)
+from f1graph.openf1 import ENDPOINTS, SESSIONS, Endpoint, Filters, always_has
 from f1graph.openf1.records import StartingGrid
 
 T = TypeVar("T")
@@ -207,38 +200,13 @@ class SessionView:
         else:
             await self.dataset(ENDPOINTS[name])
 
-    # -- the grid a race started from -------------------------------------------------------
+    # -- the grid a race started from (f1graph.data.grid) -----------------------------------
 
     async def filed_grid(self) -> list[StartingGrid]:
-        """The session's grid as OpenF1 files it; for a race with none of its own, the grid
-        filed under the qualifying session that set it."""
-        grid = await self.rows(STARTING_GRID)
-        if grid:
-            return grid
-        sessions = await self.rows(SESSIONS)
-        if not sessions or sessions[0].session_type != "Race" or sessions[0].meeting_key is None:
-            return []
-        qualifying = await self._qualifying_for(
-            sessions[0].meeting_key, sessions[0].session_name or ""
-        )
-        if qualifying is None:
-            return []
-        return (await self._fetch.dataset(STARTING_GRID, qualifying)).rows
+        """The session's grid as OpenF1 files it (see :func:`f1graph.data.grid.filed_grid`)."""
+        return await grid.filed_grid(self._fetch, self.session_key)
 
     async def start_grid(self) -> Sequence[StartingGrid]:
-        """The grid a race started from (see :meth:`filed_grid`). Other sessions have no start
-        grid: a qualifying session's grid is the one it *sets*."""
-        sessions = await self.rows(SESSIONS)
-        if not sessions or sessions[0].session_type != "Race":
-            return ()  # one shared empty value, so results derived from it are reused
-        return await self.filed_grid()
-
-    async def _qualifying_for(self, meeting_key: int, race_name: str) -> int | None:
-        sessions = await self._fetch.query(SESSIONS, where(meeting_key=meeting_key))
-        wanted = (
-            ("Sprint Qualifying", "Sprint Shootout") if race_name == "Sprint" else ("Qualifying",)
-        )
-        for s in sessions:
-            if s.session_name in wanted:
-                return s.session_key
-        return None
+        """The grid a race started from; empty for other sessions (see
+        :func:`f1graph.data.grid.start_grid`)."""
+        return await grid.start_grid(self._fetch, self.session_key)

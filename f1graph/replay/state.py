@@ -71,10 +71,11 @@ class SessionState:
         laps: Sequence[Lap],
         stints: Sequence[Stint],
         track: TrackTimeline,
-        running: RunningOrder | None = None,
+        running: RunningOrder,
     ) -> SessionState:
-        """Order the rows by time (stable: rows of one instant keep OpenF1's order); the
-        running order is built from the laps and positions unless given."""
+        """Order the rows by time (stable: rows of one instant keep OpenF1's order); ``running``
+        is the session's one running order (from its grid, see
+        :meth:`~f1graph.analysis.running_order.RunningOrder.of_session`)."""
         starts = {
             (lap.driver_number, lap.lap_number): lap.date_start
             for lap in laps
@@ -93,7 +94,7 @@ class SessionState:
             stints=dict(spans),
             lap_ends=lap_end_times(laps),
             track=track,
-            running=running if running is not None else RunningOrder.build(laps, positions),
+            running=running,
         )
 
     def tyres_at(self, at: datetime) -> list[Tyres]:

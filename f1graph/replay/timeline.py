@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from f1graph.analysis import stints
 from f1graph.analysis.running_order import RunningOrder
 from f1graph.analysis.track_status import TrackTimeline
-from f1graph.data import Datasets
+from f1graph.data import Datasets, race_start_grid
 from f1graph.errors import NotFoundError
 from f1graph.openf1 import ENDPOINTS, SESSIONS
 from f1graph.openf1.records import Lap
@@ -70,7 +70,8 @@ _ENDPOINTS = (
 async def load_timeline(
     datasets: Datasets, session_key: int, telemetry: TelemetryStore | None = None
 ) -> Timeline:
-    """Read the session's datasets (through the cache) and order every stream by time.
+    """Read the session's datasets (through the cache) and order every stream by time; the
+    running order starts from the race's starting grid, as ``Session.standings`` does.
 
     A dataset OpenF1 does not have for the session is an empty stream; an unknown session
     raises :class:`NotFoundError`.
@@ -79,12 +80,13 @@ async def load_timeline(
     if not sessions.rows:
         raise NotFoundError(f"Session {session_key} does not exist.")
     session = sessions.rows[0]
-    loaded = await asyncio.gather(*(datasets.get(ENDPOINTS[e], session_key) for e in _ENDPOINTS))
+    loaded, grid = await asyncio.gather(
+        asyncio.gather(*(datasets.get(ENDPOINTS[e], session_key) for e in _ENDPOINTS)),
+        race_start_grid(datasets, session_key),
+    )
     rows: dict[str, list[Any]] = {e: d.rows for e, d in zip(_ENDPOINTS, loaded, strict=True)}
     track = TrackTimeline.build(rows["race_control"], rows["laps"], session.date_end)
-    running = RunningOrder.build(
-        rows["laps"], rows["position"], (), session.date_start, session.session_type == "Race"
-    )
+    running = RunningOrder.of_session(session, rows["laps"], rows["position"], grid)
     state = SessionState.build(
         rows["position"], rows["intervals"], rows["laps"], rows["stints"], track, running
     )

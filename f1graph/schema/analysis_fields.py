@@ -43,7 +43,9 @@ RUNNING = (
 )
 CLEAN = (
     "A clean lap has a lap time, is not lap 1, not a pit-out or pit-in lap, was not run under "
-    f"SC, VSC or red flag, and is within {CLEAN_LAP_THRESHOLD:.0%} of the driver's best lap."
+    f"SC, VSC or red flag, and is within {CLEAN_LAP_THRESHOLD:.0%} of the driver's best lap. "
+    "When the session's pit or race-control data is unavailable (extensions.unavailable), a lap "
+    "passing the tests that do not need it is undecided, and figures over clean laps are null."
 )
 strawberry.enum(LapExclusion, description="Why a lap is not clean.")  # marks the class itself
 
@@ -299,19 +301,23 @@ class LapAnalysisFields:
     def is_pit_in_lap(self, info: Info) -> bool | None:
         return fact(info, self, "is_pit_in_lap")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Whether this is a clean lap. " + CLEAN)
-    def is_clean(self, info: Info) -> bool:
+    @strawberry.field(description="Whether this is a clean lap; null when undecided. " + CLEAN)
+    def is_clean(self, info: Info) -> bool | None:
         return fact(info, self, "is_clean")  # type: ignore[no-any-return]
 
-    @strawberry.field(description="Why the lap is not clean (the first test it fails), or null.")
+    @strawberry.field(
+        description="Why the lap is not clean (the first test it fails); null for a clean lap "
+        "and while isClean is null."
+    )
     def clean_lap_exclusion(self, info: Info) -> LapExclusion | None:
         return fact(info, self, "clean_lap_exclusion")  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="Whether the lap was the driver's fastest so far in the session "
-        "(deleted lap times excluded)."
+        "(deleted lap times excluded); null for a timed lap when the session's race control, "
+        "which deletes lap times, is unavailable (extensions.unavailable)."
     )
-    def is_personal_best(self, info: Info) -> bool:
+    def is_personal_best(self, info: Info) -> bool | None:
         return fact(info, self, "is_personal_best")  # type: ignore[no-any-return]
 
     @strawberry.field(

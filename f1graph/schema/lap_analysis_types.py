@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from f1graph.schema.lap import Lap
 
 F = strawberry.field
+UNDECIDED = (
+    " Null while a lap's cleanliness is undecided: the session's pit or race-control data is "
+    "unavailable (extensions.unavailable)."
+)
 
 
 @strawberry.type(description="The best time in one sector, with who set it and on which lap.")
@@ -56,19 +60,21 @@ class LapStatistics(Presents[laps_analysis.LapStatistics]):
     max_i1_speed: SpeedTrapBest | None = F(description="Highest intermediate 1 speed.")
     max_i2_speed: SpeedTrapBest | None = F(description="Highest intermediate 2 speed.")
     max_st_speed: SpeedTrapBest | None = F(description="Highest speed-trap speed.")
-    clean_lap_count: int = F(description="Clean laps (see DriverLapAnalysis).")
+    clean_lap_count: int | None = F(description="Clean laps (see DriverLapAnalysis)." + UNDECIDED)
     mean_clean_lap_s: float | None = F(name="meanCleanLap", description="Mean clean lap [s].")
 
 
 @strawberry.type(
     description="A driver's pace. A clean lap has a lap time, is not lap 1, not a pit-out or "
     "pit-in lap, was not run under SC, VSC or red flag, and is within 107% "
-    "(CLEAN_LAP_THRESHOLD) of the driver's best lap among laps passing the other tests."
+    "(CLEAN_LAP_THRESHOLD) of the driver's best lap among laps passing the other tests. While "
+    "the session's pit or race-control data is unavailable (extensions.unavailable), a lap "
+    "passing the tests that do not need it is undecided, and the clean-lap figures are null."
 )
 class DriverLapAnalysis(Presents[laps_analysis.DriverLapAnalysis]):
     driver_number: int = F(description="The driver's car number.")
     lap_count: int = F(description="Laps recorded.")
-    clean_lap_count: int = F(description="Clean laps.")
+    clean_lap_count: int | None = F(description="Clean laps." + UNDECIDED)
     best_clean_lap_s: float | None = F(name="best", description="Best clean lap [s].")
     mean_clean_lap_s: float | None = F(name="mean", description="Mean of clean laps [s].")
     median_clean_lap_s: float | None = F(name="median", description="Median of clean laps [s].")
@@ -124,12 +130,12 @@ class StintWear(Presents[stints_analysis.StintWear]):
     compound: str | None = F(description="The compound.")
     lap_start: int | None = F(description="First lap.")
     lap_end: int | None = F(description="Last lap.")
-    clean_lap_count: int = F(description="Clean laps in the stint.")
+    clean_lap_count: int | None = F(description="Clean laps in the stint." + UNDECIDED)
     mean_clean_lap_s: float | None = F(name="meanCleanLap", description="Mean clean lap [s].")
     degradation_s_per_lap: float | None = F(
         name="degradation",
         description="Least-squares slope of clean lap time against tyre age [s per lap]; "
-        "null under 3 clean laps.",
+        "null under 3 clean laps." + UNDECIDED,
     )
 
 
@@ -138,7 +144,7 @@ class CompoundPerformance(Presents[stints_analysis.CompoundPerformance]):
     compound: str = F(description="The compound.")
     stint_count: int = F(description="Stints run on it.")
     laps_run: int = F(description="Laps run on it.")
-    clean_lap_count: int = F(description="Clean laps on it.")
+    clean_lap_count: int | None = F(description="Clean laps on it." + UNDECIDED)
     best_clean_lap_s: float | None = F(name="bestCleanLap", description="Best clean lap [s].")
     mean_clean_lap_s: float | None = F(name="meanCleanLap", description="Mean clean lap [s].")
     mean_degradation_s_per_lap: float | None = F(
@@ -183,7 +189,9 @@ class DriverPerformance(Presents[performance_analysis.DriverPerformance]):
     laps_completed: int = F(description="Laps completed (classification, else laps run).")
     best_lap_s: float | None = F(name="bestLap", description="Best lap [s].")
     best_lap_number: int | None = F(description="Which lap was the best.")
-    mean_clean_lap_s: float | None = F(name="meanLap", description="Mean clean lap [s].")
+    mean_clean_lap_s: float | None = F(
+        name="meanLap", description="Mean clean lap [s]." + UNDECIDED
+    )
     best_sector_1_s: float | None = F(name="bestSector1", description="Best sector 1 [s].")
     best_sector_2_s: float | None = F(name="bestSector2", description="Best sector 2 [s].")
     best_sector_3_s: float | None = F(name="bestSector3", description="Best sector 3 [s].")

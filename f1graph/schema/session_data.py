@@ -48,7 +48,8 @@ async def known_driver_rows(
 
 async def clean_lap_context(info: Info, session_key: int) -> LapContext:
     """The lap context for an answer built on clean laps: when pit or race-control data is
-    missing, the clean-lap tests that need it could not be applied, and the answer says so."""
+    missing, the laps whose cleanliness needs it are undecided (the figures over them null),
+    and the answer lists the dataset as unavailable."""
     view = session_view(info, session_key)
     context = await view.get(a.LAP_CONTEXT)
     await view.known(PIT)

@@ -86,3 +86,26 @@ def clean_times(session_key: int, driver: int) -> list[float]:
         for r in rows
         if r["driver_number"] == driver and (driver, r["lap_number"]) in keys
     ]
+
+
+def early_verdicts(
+    session_key: int, pitted: set[tuple[int, int]] | None
+) -> dict[tuple[int, int], tuple[bool | None, str | None]]:
+    """Each lap's ``(isClean, cleanLapExclusion)`` without race control (and without pit rows
+    when ``pitted`` is None), from the raw rows: a lap with no time, lap 1 and a pit-out lap are
+    not clean whatever the missing data says; a pit-in lap neither, when the pit rows are
+    known; every other lap cannot be decided."""
+    verdicts: dict[tuple[int, int], tuple[bool | None, str | None]] = {}
+    for r in raw_rows(session_key, "laps"):
+        key = (r["driver_number"], r["lap_number"])
+        if r["lap_duration"] is None:
+            verdicts[key] = (False, "NO_TIME")
+        elif r["lap_number"] == 1:
+            verdicts[key] = (False, "FIRST_LAP")
+        elif r["is_pit_out_lap"]:
+            verdicts[key] = (False, "PIT_OUT")
+        elif pitted is not None and key in pitted:
+            verdicts[key] = (False, "PIT_IN")
+        else:
+            verdicts[key] = (None, None)
+    return verdicts

@@ -7,9 +7,10 @@ from f1graph.analysis.clean import (
     LapContext,
     LapExclusion,
     is_pit_in_lap,
+    lap_key,
 )
 from f1graph.analysis.track_status import TrackStatus
-from tests.analysis.independent import clean_lap_keys, records
+from tests.analysis.independent import clean_lap_keys, early_verdicts, records
 from tests.analysis.make import lap, msg, pit, stint_laps
 from tests.data import raw_rows
 
@@ -117,3 +118,63 @@ class TestDefinition:
     def test_empty_and_unknown_driver(self) -> None:
         ctx = LapContext.build([])
         assert ctx.clean_laps() == [] and ctx.drivers == [] and ctx.driver_laps(44) == ()
+
+
+LAPS_ONLY_RACE = 9539  # Barcelona 2024: laps, stints and weather only
+RACE = 11253
+
+
+def states_of(ctx: LapContext) -> dict[tuple[int, int], tuple[bool | None, str | None]]:
+    return {
+        (x.driver_number, x.lap_number): (
+            ctx.is_clean(x),
+            None if (reason := ctx.exclusion(x)) is None else reason.value,
+        )
+        for x in ctx.laps
+    }
+
+
+class TestUndecided:
+    """Without pit or race-control rows, a lap reaching the test that needs them is undecided."""
+
+    def test_a_race_without_pit_or_race_control(self) -> None:
+        laps = records(LAPS_ONLY_RACE, "laps")
+        ctx = LapContext.build(laps, pits=None, race_control=None)
+        expected = early_verdicts(LAPS_ONLY_RACE, None)
+        assert states_of(ctx) == expected
+        assert sum(1 for clean, _ in expected.values() if clean is None) >= 1000
+        assert ctx.clean_laps() is None
+        assert {d: ctx.clean_laps(d) for d in ctx.drivers} == dict.fromkeys(ctx.drivers)
+        assert {ctx.is_pit_in_lap(x) for x in laps} == {None}
+        assert {ctx.track_status(x) for x in laps} == {None}
+
+    def test_a_race_with_pits_but_without_race_control(self) -> None:
+        pits = records(RACE, "pit")
+        ctx = LapContext.build(records(RACE, "laps"), pits, race_control=None)
+        pitted = {(p["driver_number"], p["lap_number"]) for p in raw_rows(RACE, "pit")}
+        expected = early_verdicts(RACE, pitted)
+        assert states_of(ctx) == expected
+        assert sum(1 for _, reason in expected.values() if reason == "PIT_IN") >= 20
+        assert ctx.is_pit_in_lap(next(x for x in ctx.laps if lap_key(x) in pitted)) is True
+        # with race control the same laps are decided: only the later tests differ
+        whole = states_of(_context(RACE))
+        assert {k: v for k, v in expected.items() if v[0] is not None} == {
+            k: whole[k] for k, v in expected.items() if v[0] is not None
+        }
+
+    def test_a_driver_decided_on_every_lap_has_no_clean_laps(self) -> None:
+        laps = [
+            lap(5, 1, 0.0, 95.0),  # lap 1
+            lap(5, 2, 95.0, None),  # retired: no time
+            *stint_laps(7, [95.0, 90.0, 90.5]),
+        ]
+        ctx = LapContext.build(laps, pits=None, race_control=[])
+        assert ctx.clean_laps(5) == [] and ctx.clean_laps(7) is None
+        assert ctx.clean_laps() is None
+        assert ctx.clean_among(laps[:3]) == [] and ctx.clean_among(laps) is None
+        assert [ctx.is_clean(x) for x in laps] == [False, False, False, None, None]
+        assert ctx.track_status(laps[3]) is TrackStatus.GREEN  # race control is known
+
+    def test_known_but_empty_is_decided(self) -> None:
+        laps = stint_laps(7, [95.0, 90.0, 90.5])
+        assert LapContext.build(laps, pits=[], race_control=[]).clean_laps() == laps[1:]

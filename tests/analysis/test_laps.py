@@ -239,3 +239,31 @@ class TestPersonalBest:
                 best, expected = t, expected + 1
         mine = [x for x in laps if x.driver_number == 41]
         assert sum(is_personal_best(x, mine, deleted) for x in mine) == expected
+
+
+class TestUndecidedCleanLaps:
+    """While laps are undecided (no pit or race-control rows) clean-lap figures are None; the
+    rest of the statistics are unchanged."""
+
+    def test_session_and_driver_figures(self) -> None:
+        ctx = LapContext.build(records(9539, "laps"), pits=None, race_control=None)
+        rows = raw_rows(9539, "laps")
+        stats = lap_statistics(ctx)
+        assert (stats.clean_lap_count, stats.mean_clean_lap_s) == (None, None)
+        assert stats.total_laps == len(rows)
+        assert stats.timed_laps == sum(1 for r in rows if r["lap_duration"] is not None)
+        for got in lap_analysis(ctx):
+            mine = [r for r in rows if r["driver_number"] == got.driver_number]
+            assert got.lap_count == len(mine)
+            assert (got.clean_lap_count, got.best_clean_lap_s, got.mean_clean_lap_s) == (
+                None,
+                None,
+                None,
+            )
+            assert (got.median_clean_lap_s, got.stdev_clean_lap_s) == (None, None)
+            sector_1 = [r["duration_sector_1"] for r in mine if r["duration_sector_1"] is not None]
+            assert got.best_sector_1_s == min(sector_1, default=None)
+
+    def test_personal_bests_without_deleted_lap_times(self) -> None:
+        laps = [lap(1, 1, 0.0, None), lap(1, 2, 0.0, 91.0), lap(1, 3, 0.0, 92.0)]
+        assert [is_personal_best(x, laps, deleted=None) for x in laps] == [False, None, None]

@@ -111,3 +111,20 @@ class TestEdges:
     def test_empty(self) -> None:
         assert driver_performance(LapContext.build([]), RunningOrder.build([], [])) == []
         assert laps_completed([]) == 0
+
+
+class TestUndecidedCleanLaps:
+    """Without pit or race-control rows the mean clean lap is None; the best lap is still known."""
+
+    def test_a_race_with_laps_only(self) -> None:
+        laps = records(9539, "laps")
+        ctx = LapContext.build(laps, pits=None, race_control=None)
+        got = driver_performance(ctx, RunningOrder.build(laps, []), pits_known=False)
+        assert {p.mean_clean_lap_s for p in got} == {None}
+        for p in got:
+            mine = [
+                r["lap_duration"]
+                for r in raw_rows(9539, "laps")
+                if r["driver_number"] == p.driver_number and r["lap_duration"] is not None
+            ]
+            assert p.best_lap_s == min(mine, default=None)

@@ -42,6 +42,19 @@ def _ctx(session_key: int) -> LapContext:
     )
 
 
+def laps_run_on(stints: list[dict[str, Any]], laps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The raw lap rows falling in one of the raw ``stints``' lap ranges."""
+    return [
+        r
+        for r in laps
+        if any(
+            s["driver_number"] == r["driver_number"]
+            and s["lap_start"] <= r["lap_number"] <= s["lap_end"]
+            for s in stints
+        )
+    ]
+
+
 def _raw_labels(session_key: int) -> dict[int, str]:
     by_driver: dict[int, list[dict[str, Any]]] = {}
     for r in raw_rows(session_key, "stints"):
@@ -191,15 +204,7 @@ class TestTyrePerformance:
         assert set(got) == {s["compound"] for s in stints}
         for compound, perf in got.items():
             mine = [s for s in stints if s["compound"] == compound]
-            run = [
-                r
-                for r in laps
-                if any(
-                    s["driver_number"] == r["driver_number"]
-                    and s["lap_start"] <= r["lap_number"] <= s["lap_end"]
-                    for s in mine
-                )
-            ]
+            run = laps_run_on(mine, laps)
             clean = [
                 r["lap_duration"] for r in run if (r["driver_number"], r["lap_number"]) in keys
             ]
@@ -226,3 +231,28 @@ class TestTyrePerformance:
         (only,) = tyre_performance([stint(1, 1, 1, 5, None)], LapContext.build([]))
         assert (only.compound, only.laps_run, only.best_clean_lap_s) == ("UNKNOWN", 0, None)
         assert only.mean_degradation_s_per_lap is None
+
+
+class TestUndecidedCleanLaps:
+    """While laps are undecided (no pit or race-control rows) the clean-lap figures of stints
+    and compounds are None; laps run are still counted."""
+
+    def test_wear_and_tyre_performance(self) -> None:
+        stints = records(9539, "stints")
+        ctx = LapContext.build(records(9539, "laps"), pits=None, race_control=None)
+        wear = stint_wear(stints, ctx)
+        assert len(wear) == len(raw_rows(9539, "stints"))
+        assert {(w.clean_lap_count, w.mean_clean_lap_s, w.degradation_s_per_lap) for w in wear} == {
+            (None, None, None)
+        }
+        laps = raw_rows(9539, "laps")
+        for perf in tyre_performance(stints, ctx):
+            mine = [s for s in raw_rows(9539, "stints") if s["compound"] == perf.compound]
+            assert perf.laps_run == len(laps_run_on(mine, laps))
+            assert (perf.clean_lap_count, perf.best_clean_lap_s, perf.mean_clean_lap_s) == (
+                None,
+                None,
+                None,
+            )
+            assert perf.mean_degradation_s_per_lap is None
+        assert stint_degradation(stints[0], None) is None

@@ -59,3 +59,21 @@ async def test_graphql_over_http_lists_the_unavailable_datasets(app_url: str) ->
     assert body["extensions"]["unavailable"] == [
         {"sessionKey": OLD_RACE, "dataset": e} for e in ("pit", "position", "race_control")
     ]
+
+
+async def test_clean_lap_routes_without_pit_or_race_control_are_null(app_url: str) -> None:
+    async with httpx.AsyncClient(base_url=app_url, timeout=120) as client:
+        analysis = await client.get(f"/api/v1/laps/{OLD_RACE}/analysis")
+        statistics = await client.get(f"/api/v1/laps/{OLD_RACE}/statistics")
+        wear = await client.get(f"/api/v1/stints/{OLD_RACE}/wear-analysis")
+    missing = [{"sessionKey": OLD_RACE, "dataset": e} for e in ("pit", "race_control")]
+    for response in (analysis, statistics, wear):
+        assert response.status_code == 200, response.text
+        assert response.json()["unavailable"] == missing
+    rows = analysis.json()["data"]
+    assert len(rows) == len({r["driver_number"] for r in raw_rows(OLD_RACE, "laps")})
+    assert {(r["cleanLapCount"], r["best"], r["mean"]) for r in rows} == {(None, None, None)}
+    totals = statistics.json()["data"]
+    assert (totals["cleanLapCount"], totals["meanCleanLap"]) == (None, None)
+    assert totals["totalLaps"] == len(raw_rows(OLD_RACE, "laps"))
+    assert {w["degradation"] for w in wear.json()["data"]} == {None}

@@ -8,12 +8,17 @@ rows (:func:`tests.data.raw_rows`, plain dicts) by loops that share nothing with
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from strawberry.types import ExecutionResult
 
+from f1graph.runtime import Context
+from f1graph.schema import schema
+from tests.analysis.independent import clean_lap_keys, early_verdicts
 from tests.data import raw_rows
 from tests.edited import edited_services, nothing, run, without
 from tests.schema.conftest import Execute
@@ -141,6 +146,195 @@ class TestMissingRaceControl:
         } == {"SC"}
         assert {lap["trackStatus"] for lap in edited.data["session"]["laps"]} == {None}
         assert unavailable(edited) == {(RACE, "race_control")}
+
+
+CLEAN_FIGURES = (
+    "lapStatistics { totalLaps cleanLapCount meanCleanLap }"
+    " lapAnalysis { driverNumber lapCount cleanLapCount best mean median stdev }"
+    " tyrePerformance { compound lapsRun cleanLapCount bestCleanLap meanCleanLap meanDegradation }"
+    " wearAnalysis { driverNumber stintNumber cleanLapCount meanCleanLap degradation }"
+    " performance { driverNumber meanLap bestLap } stints { degradation }"
+    " laps { driverNumber lapNumber isClean cleanLapExclusion isPersonalBest }"
+)
+NULL_FIGURES = (
+    ("lapAnalysis", "cleanLapCount"),
+    ("lapAnalysis", "best"),
+    ("lapAnalysis", "mean"),
+    ("lapAnalysis", "median"),
+    ("lapAnalysis", "stdev"),
+    ("tyrePerformance", "bestCleanLap"),
+    ("tyrePerformance", "meanCleanLap"),
+    ("tyrePerformance", "meanDegradation"),
+    ("wearAnalysis", "meanCleanLap"),
+    ("wearAnalysis", "degradation"),
+    ("performance", "meanLap"),
+    ("stints", "degradation"),
+)
+
+
+def deleted_lap_times(session_key: int) -> set[tuple[int, int]]:
+    """(driver, lap) of the lap times race control deleted ("CAR 44 (HAM) TIME 1:33.636
+    DELETED - TRACK LIMITS AT TURN 17 LAP 44 15:28:16")."""
+    deleted = set()
+    for m in raw_rows(session_key, "race_control"):
+        found = re.match(r"CAR (\d+) .*DELETED.* LAP (\d+) ", m["message"])
+        if found:
+            deleted.add((int(found[1]), int(found[2])))
+    return deleted
+
+
+def personal_bests(session_key: int) -> dict[tuple[int, int], bool]:
+    """Whether each lap beat every earlier timed lap of its driver, deleted lap times left
+    out."""
+    deleted = deleted_lap_times(session_key)
+    best: dict[int, float] = {}
+    out: dict[tuple[int, int], bool] = {}
+    for r in sorted(raw_rows(session_key, "laps"), key=lambda r: r["lap_number"]):
+        t, key = r["lap_duration"], (r["driver_number"], r["lap_number"])
+        counts = t is not None and key not in deleted
+        out[key] = counts and (key[0] not in best or t < best[key[0]])
+        if counts:
+            best[key[0]] = min(t, best.get(key[0], t))
+    return out
+
+
+def lap_verdicts(session: dict[str, Any]) -> dict[tuple[int, int], tuple[bool | None, str | None]]:
+    return {
+        (lap["driverNumber"], lap["lapNumber"]): (lap["isClean"], lap["cleanLapExclusion"])
+        for lap in session["laps"]
+    }
+
+
+def in_stint(lap: dict[str, Any], stint: dict[str, Any]) -> bool:
+    return (
+        lap["driver_number"] == stint["driver_number"]
+        and stint["lap_start"] <= lap["lap_number"] <= stint["lap_end"]
+    )
+
+
+def undecided_counts(
+    session_key: int, verdicts: dict[tuple[int, int], tuple[bool | None, str | None]]
+) -> tuple[dict[tuple[int, int], int | None], dict[str, int | None]]:
+    """The clean-lap counts of every stint and compound while laps are undecided: unknown when
+    one of its laps is undecided, else 0 (each of its laps failed a test that needs no missing
+    data)."""
+
+    def count(stints: list[dict[str, Any]]) -> int | None:
+        run = [
+            verdicts[r["driver_number"], r["lap_number"]][0]
+            for r in raw_rows(session_key, "laps")
+            if any(in_stint(r, s) for s in stints)
+        ]
+        return None if None in run else 0
+
+    stints = raw_rows(session_key, "stints")
+    by_stint = {(s["driver_number"], s["stint_number"]): count([s]) for s in stints}
+    compounds = {s["compound"] for s in stints}
+    return by_stint, {c: count([s for s in stints if s["compound"] == c]) for c in compounds}
+
+
+def assert_no_clean_lap_figure(
+    session: dict[str, Any],
+    session_key: int,
+    verdicts: dict[tuple[int, int], tuple[bool | None, str | None]],
+) -> None:
+    """Every clean-lap figure of the answer is null (a count is 0 where each lap counted failed a
+    test that needs no missing data); the figures that need no clean lap are the raw rows'."""
+    laps = raw_rows(session_key, "laps")
+    by_stint, by_compound = undecided_counts(session_key, verdicts)
+    assert {
+        (w["driverNumber"], w["stintNumber"]): w["cleanLapCount"] for w in session["wearAnalysis"]
+    } == by_stint
+    assert {c["compound"]: c["cleanLapCount"] for c in session["tyrePerformance"]} == by_compound
+    assert session["lapStatistics"] == {
+        "totalLaps": len(laps),
+        "cleanLapCount": None,
+        "meanCleanLap": None,
+    }
+    for field, name in NULL_FIGURES:
+        assert {row[name] for row in session[field]} == {None}, (field, name)
+    assert len(session["wearAnalysis"]) == len(raw_rows(session_key, "stints"))
+    per_driver = Counter(r["driver_number"] for r in laps)
+    assert {d["driverNumber"]: d["lapCount"] for d in session["lapAnalysis"]} == per_driver
+    for p in session["performance"]:
+        timed = [r["lap_duration"] for r in laps if r["driver_number"] == p["driverNumber"]]
+        assert p["bestLap"] == min((t for t in timed if t is not None), default=None)
+
+
+async def clean_figures_without(session_key: int, dataset: str) -> dict[str, Any]:
+    """The session's clean-lap figures with every row of ``dataset`` removed; the answer must
+    list exactly that dataset as unavailable."""
+    async with edited_services({(session_key, dataset): nothing}) as services:
+        edited = await run(services, on_session(CLEAN_FIGURES), {"k": session_key})
+    assert edited.errors is None, edited.errors
+    assert unavailable(edited) == {(session_key, dataset)}
+    return edited.data["session"]  # type: ignore[no-any-return]
+
+
+class TestCleanLapsWithoutPitOrRaceControl:
+    """Without pit or race-control rows a lap's cleanliness cannot be decided: the clean-lap
+    figures are null and the answer names the missing datasets."""
+
+    async def test_a_race_with_neither(self, execute: Execute) -> None:
+        session, missing = await session_answer(execute, OLD_RACE, CLEAN_FIGURES)
+        assert raw_rows(OLD_RACE, "pit") == [] and raw_rows(OLD_RACE, "race_control") == []
+        # position: performance's start and finish read it (and this race has none either)
+        assert missing == {(OLD_RACE, e) for e in ("pit", "race_control", "position")}
+        verdicts = early_verdicts(OLD_RACE, None)
+        assert lap_verdicts(session) == verdicts
+        assert_no_clean_lap_figure(session, OLD_RACE, verdicts)
+        assert sum(1 for clean, _ in verdicts.values() if clean is None) >= 1000
+        # a deleted lap time comes from race control: a timed lap's personal best is unknown
+        timed = {
+            (r["driver_number"], r["lap_number"]): r["lap_duration"] is not None
+            for r in raw_rows(OLD_RACE, "laps")
+        }
+        for lap in session["laps"]:
+            expected = None if timed[lap["driverNumber"], lap["lapNumber"]] else False
+            assert lap["isPersonalBest"] is expected
+
+    async def test_a_race_without_pit_rows(self) -> None:
+        session = await clean_figures_without(RACE, "pit")
+        verdicts = early_verdicts(RACE, None)
+        assert lap_verdicts(session) == verdicts
+        assert_no_clean_lap_figure(session, RACE, verdicts)
+        # personal bests need race control only (the deleted lap times): still known
+        assert len(deleted_lap_times(RACE)) == 7
+        assert {
+            (lap["driverNumber"], lap["lapNumber"]): lap["isPersonalBest"]
+            for lap in session["laps"]
+        } == personal_bests(RACE)
+
+    async def test_a_race_without_race_control(self) -> None:
+        session = await clean_figures_without(RACE, "race_control")
+        pitted = {(p["driver_number"], p["lap_number"]) for p in raw_rows(RACE, "pit")}
+        verdicts = early_verdicts(RACE, pitted)
+        assert lap_verdicts(session) == verdicts
+        assert_no_clean_lap_figure(session, RACE, verdicts)
+        assert sum(1 for _, reason in verdicts.values() if reason == "PIT_IN") >= 20
+
+    async def test_with_both_the_figures_are_the_clean_laps_counted_from_the_rows(
+        self, execute: Execute
+    ) -> None:
+        session, missing = await session_answer(execute, RACE, CLEAN_FIGURES)
+        assert missing == set()
+        clean = clean_lap_keys(RACE)
+        assert session["lapStatistics"]["cleanLapCount"] == len(clean) > 800
+        counted = Counter(driver for driver, _ in clean)
+        assert {d["driverNumber"]: d["cleanLapCount"] for d in session["lapAnalysis"]} == {
+            d: counted[d] for d in {r["driver_number"] for r in raw_rows(RACE, "laps")}
+        }
+        assert {key for key, (is_clean, _) in lap_verdicts(session).items() if is_clean} == clean
+        assert None not in {is_clean for is_clean, _ in lap_verdicts(session).values()}
+        assert None not in {lap["isPersonalBest"] for lap in session["laps"]}
+        times = [
+            r["lap_duration"]
+            for r in raw_rows(RACE, "laps")
+            if (r["driver_number"], r["lap_number"]) in clean
+        ]
+        assert session["lapStatistics"]["meanCleanLap"] == pytest.approx(sum(times) / len(times))
+        assert None not in {w["cleanLapCount"] for w in session["wearAnalysis"]}
+        assert sum(c["cleanLapCount"] for c in session["tyrePerformance"]) == len(clean)
 
 
 class TestMissingDrivers:
@@ -514,3 +708,67 @@ class TestOneRunningOrder:
             elif p["driverNumber"] in classified:
                 assert p["finishPosition"] == classified[p["driverNumber"]]
                 assert final[p["driverNumber"]] == classified[p["driverNumber"]]
+
+
+def raw_starting_grid(race: int) -> list[int]:
+    """The race's grid by slot, from the raw rows: the race's own, else the one filed under the
+    qualifying session of its meeting."""
+    rows = raw_rows(race, "starting_grid")
+    if not rows:
+        sessions = raw_rows(None, "sessions")
+        meeting = next(s["meeting_key"] for s in sessions if s["session_key"] == race)
+        qualifying = next(
+            s["session_key"]
+            for s in sessions
+            if s["meeting_key"] == meeting and s["session_name"] == "Qualifying"
+        )
+        rows = raw_rows(qualifying, "starting_grid")
+    return [r["driver_number"] for r in sorted(rows, key=lambda r: r["position"])]
+
+
+FIRST_SNAPSHOT = (
+    "subscription($k: Int!) { replay(sessionKey: $k, speed: 0, include: []) {"
+    " kind snapshot { at order { position driverNumber } } } }"
+)
+
+
+async def replay_opening(services: Any, session_key: int) -> dict[str, Any]:
+    """The replay's first event (its SNAPSHOT at the scheduled start)."""
+    result = await schema.subscribe(
+        FIRST_SNAPSHOT, variable_values={"k": session_key}, context_value=Context(services)
+    )
+    assert not isinstance(result, ExecutionResult), result
+    try:
+        first = await anext(aiter(result))
+    finally:
+        await result.aclose()
+    assert first.errors is None and first.data is not None, first.errors
+    return first.data["replay"]  # type: ignore[no-any-return]
+
+
+class TestTheReplayStartsFromTheGrid:
+    """A replay opens on the race's starting grid, the start every running-order view uses."""
+
+    @pytest.mark.parametrize(
+        "edits",
+        [{}, {(RACE, "position"): pre_start_rows(RACE)}],
+        ids=["as-recorded", "no-position-rows-before-the-start"],
+    )
+    async def test_the_opening_order_is_the_starting_grid(
+        self, edits: dict[tuple[int, str], Any]
+    ) -> None:
+        grid = raw_starting_grid(RACE)
+        assert raw_rows(RACE, "starting_grid") == [] and len(grid) == 22
+        async with edited_services(edits) as services:
+            opening = await replay_opening(services, RACE)
+            at = opening["snapshot"]["at"]
+            standings = await run(
+                services,
+                on_session(f'standings(at: "{at}") {{ position driverNumber }}'),
+                {"k": RACE},
+            )
+        assert opening["kind"] == "SNAPSHOT" and when(at) < lights_out(RACE)
+        order = opening["snapshot"]["order"]
+        assert [o["driverNumber"] for o in order] == grid
+        assert [o["position"] for o in order] == list(range(1, len(grid) + 1))
+        assert order == standings.data["session"]["standings"]

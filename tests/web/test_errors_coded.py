@@ -15,12 +15,14 @@ import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError
 
 from f1graph.settings import Settings
 from f1graph.web import create_app, server_options
-from f1graph.web.middleware import SECURITY_HEADERS
+from f1graph.web.middleware import SECURITY_HEADERS, RequestGuard
 from tests.data import DATA_DIR
 from tests.servers import free_port, serve_in_thread
 
@@ -127,6 +129,14 @@ class TestHeaders:
         response = await client.request(method, path, json={"query": "{ __typename }"})
         for name, value in SECURITY_HEADERS.items():
             assert response.headers[name] == value, (path, name)
+
+    async def test_security_headers_on_the_websocket_handshake(self, ws_url: str) -> None:
+        async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            assert ws.response is not None
+            headers = ws.response.headers
+            assert headers["Sec-WebSocket-Protocol"] == "graphql-transport-ws"
+        for name, value in SECURITY_HEADERS.items():
+            assert headers[name] == value, name
 
     async def test_trailing_slash_redirect_ignores_the_host_header(
         self, client: httpx.AsyncClient
@@ -241,3 +251,47 @@ class TestTrustedProxies:
         )
         assert await self.answers(settings) == [200, 200, 200]  # three clients
         assert "127.0.0.1" in server_options(settings)["forwarded_allow_ips"]
+
+
+class TestUnexpectedFailure:
+    """A bug outside GraphQL's own handling is a coded 500 in the surface's shape, with the
+    security headers and a logged traceback, never Starlette's plain-text page."""
+
+    @staticmethod
+    def broken_app() -> Starlette:
+        async def broken(request: Any) -> Any:
+            raise RuntimeError("a bug in a route")
+
+        routes = [Route("/api/v1/broken", broken), Route("/broken", broken)]
+        return Starlette(routes=routes, middleware=[Middleware(RequestGuard, request_timeout_s=5)])
+
+    @pytest.mark.parametrize("path", ["/broken", "/api/v1/broken"])
+    async def test_coded_in_the_surface_shape(
+        self, path: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        transport = httpx.ASGITransport(app=self.broken_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://f1graph") as http:
+            response = await http.get(path)
+        assert response.status_code == 500
+        body = response.json()
+        if path.startswith("/api/"):
+            assert body["error"] == "INTERNAL_SERVER_ERROR" and body["path"] == path
+            assert body["message"] == "Internal server error."
+        else:
+            assert body["data"] is None and codes(response) == ["INTERNAL_SERVER_ERROR"]
+        assert "a bug in a route" not in response.text  # the cause stays in the log
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers[name] == value
+        failures = [r for r in caplog.records if r.name == "f1graph.web" and r.exc_info]
+        assert failures and "a bug in a route" in str(failures[0].exc_info[1])
+
+    async def test_served_app_codes_a_failing_health_check(
+        self, app: Starlette, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        async def ping() -> bool:
+            raise RuntimeError("the cache backend broke")
+
+        monkeypatch.setattr(app.state.services.cache.backend, "ping", ping)
+        response = await client.get("/healthz")
+        assert response.status_code == 500 and codes(response) == ["INTERNAL_SERVER_ERROR"]
+        assert response.headers["x-content-type-options"] == "nosniff"
