@@ -1,10 +1,11 @@
 """Issue 14 figure: ``/healthz`` latency while one worker fans a replay out to many subscribers.
 
-Run: ``.venv/bin/python -m bench.fanout [subscribers ...]`` (default 200). Starts ``f1graph
-serve`` (one worker, recorded data) in its own process; the subscribers run in a second process
-(so their own work does not delay the probe), each subscribed over graphql-transport-ws to
-11253 at speed 100 from the racing part; this process probes ``/healthz`` every 50 ms and
-reports its p50, p99 and worst latency, with the events the subscribers received.
+Run: ``.venv/bin/python -m bench.fanout [subscribers ...] [--graphql-ws]`` (default 200).
+Starts ``f1graph serve`` (one worker, recorded data) in its own process; the subscribers run in
+a second process (so their own work does not delay the probe), each subscribed over
+graphql-transport-ws (graphql-ws with ``--graphql-ws``) to 11253 at speed 100 from the racing
+part; this process probes ``/healthz`` every 50 ms and reports its p50, p99 and worst latency,
+with the events the subscribers received.
 """
 
 from __future__ import annotations
@@ -35,19 +36,24 @@ QUERY = (
 DROPPED = re.compile(rb'"dropped":(\d+)')
 
 
-async def lean_subscriber(url: str, seconds: float) -> tuple[int, int]:
+async def lean_subscriber(url: str, seconds: float, protocol: str) -> tuple[int, int]:
     """Counts messages without parsing them (the clients must not be the bottleneck)."""
     variables = {"key": 11253, "speed": SPEED, "from": BUSY_FROM}
     events, last = 0, b""
-    async with connect(url, subprotocols=["graphql-transport-ws"], max_size=None) as ws:  # type: ignore[list-item]
+    legacy = protocol == "graphql-ws"
+    async with connect(url, subprotocols=[protocol], max_size=None) as ws:  # type: ignore[list-item]
         await ws.send(json.dumps({"type": "connection_init"}))
         await ws.recv()
         payload = {"query": QUERY, "variables": variables}
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        kind = "start" if legacy else "subscribe"
+        await ws.send(json.dumps({"id": "1", "type": kind, "payload": payload}))
         started = time.perf_counter()
+        result = b'"data"' if legacy else b'"next"'
         while time.perf_counter() - started < seconds:
             message = await ws.recv(decode=False)
-            if b'"next"' not in message[:40]:
+            if result not in message[:40]:
+                if legacy and b'"ka"' in message[:20]:
+                    continue
                 break
             events += 1
             last = message
@@ -55,19 +61,22 @@ async def lean_subscriber(url: str, seconds: float) -> tuple[int, int]:
     return events, int(found.group(1)) if found else 0
 
 
-def _subscribers(url: str, n: int, out: multiprocessing.Queue[tuple[int, int]]) -> None:
+def _subscribers(
+    url: str, n: int, protocol: str, out: multiprocessing.Queue[tuple[int, int]]
+) -> None:
     async def run() -> None:
-        got = await asyncio.gather(*(lean_subscriber(url, WINDOW_S + SETTLE_S) for _ in range(n)))
+        seconds = WINDOW_S + SETTLE_S
+        got = await asyncio.gather(*(lean_subscriber(url, seconds, protocol) for _ in range(n)))
         out.put((sum(e for e, _ in got), sum(d for _, d in got)))
 
     asyncio.run(run())
 
 
-def fan_out(base: str, n: int, pid: int) -> None:
+def fan_out(base: str, n: int, pid: int, protocol: str) -> None:
     url = base.replace("http", "ws") + "/graphql"
     asyncio.run(subscribe(url, {"key": 11253, "speed": 0, "include": []}))  # load beforehand
     out: multiprocessing.Queue[tuple[int, int]] = multiprocessing.Queue()
-    clients = multiprocessing.Process(target=_subscribers, args=(url, n, out))
+    clients = multiprocessing.Process(target=_subscribers, args=(url, n, protocol, out))
     clients.start()
     time.sleep(SETTLE_S)
     cpu0 = proc_stat(pid)[0]
@@ -85,7 +94,7 @@ def fan_out(base: str, n: int, pid: int) -> None:
     clients.join(timeout=60)
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    label = f"{n} subscribers at speed {SPEED:g}"
+    label = f"{n} {protocol} subscribers at speed {SPEED:g}"
     report(f"{label}: /healthz p50", statistics.median(latencies), "ms")
     report(f"{label}: /healthz p99", p99, "ms")
     report(f"{label}: /healthz worst", latencies[-1], "ms")
@@ -95,10 +104,11 @@ def fan_out(base: str, n: int, pid: int) -> None:
 
 
 def main() -> None:
-    counts = [int(a) for a in sys.argv[1:]] or [200]
+    protocol = "graphql-ws" if "--graphql-ws" in sys.argv else "graphql-transport-ws"
+    counts = [int(a) for a in sys.argv[1:] if a.isdigit()] or [200]
     with recorded_server() as (base, pid):
         for n in counts:
-            fan_out(base, n, pid)
+            fan_out(base, n, pid, protocol)
 
 
 if __name__ == "__main__":

@@ -10,15 +10,16 @@ from __future__ import annotations
 from json import JSONDecodeError
 
 from f1graph.web.graphql_view import GraphQLView
-from f1graph.web.replay_stream import FanOutTransportWSHandler
+from f1graph.web.replay_stream import FanOutGraphQLWSHandler, FanOutTransportWSHandler
 from f1graph.web.ws_errors import not_json
 
 
 class SubscriptionView(GraphQLView):
     """Subscriptions over graphql-transport-ws and graphql-ws, one text frame per message;
-    replay subscriptions over graphql-transport-ws are fanned out (:mod:`.replay_stream`)."""
+    replay subscriptions are fanned out on both (:mod:`.replay_stream`)."""
 
     graphql_transport_ws_handler_class = FanOutTransportWSHandler
+    graphql_ws_handler_class = FanOutGraphQLWSHandler
 
     def encode_json(self, data: object) -> str:  # type: ignore[override]  # str: text frames
         return super().encode_json(data).decode()

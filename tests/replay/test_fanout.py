@@ -35,9 +35,12 @@ def ws_url(app: Starlette) -> Iterator[str]:
         yield url.replace("http://", "ws://") + "/graphql"
 
 
-async def frames(url: str, query: str, sub_id: str, pause_s: float = 0.0) -> list[str]:
-    """Every ``next`` frame of one subscription, as sent (text), until ``complete``; with
-    ``pause_s``, the client reads nothing for that long first, through a tiny socket buffer."""
+async def frames(
+    url: str, query: str, sub_id: str, pause_s: float = 0.0, protocol: str = "graphql-transport-ws"
+) -> list[str]:
+    """Every result frame of one subscription (``next``, or graphql-ws ``data``), as sent
+    (text), until ``complete``; with ``pause_s``, the client reads nothing for that long first,
+    through a tiny socket buffer."""
     out: list[str] = []
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if pause_s:
@@ -48,14 +51,15 @@ async def frames(url: str, query: str, sub_id: str, pause_s: float = 0.0) -> lis
     async with connect(
         url,
         sock=sock,
-        subprotocols=["graphql-transport-ws"],
+        subprotocols=[protocol],  # type: ignore[list-item]
         max_queue=1,
         ping_interval=None,
         max_size=None,  # type: ignore[list-item]
     ) as ws:
         await ws.send(json.dumps({"type": "connection_init"}))
         await ws.recv()
-        await ws.send(json.dumps({"id": sub_id, "type": "subscribe", "payload": {"query": query}}))
+        kind = "subscribe" if protocol == "graphql-transport-ws" else "start"
+        await ws.send(json.dumps({"id": sub_id, "type": kind, "payload": {"query": query}}))
         await asyncio.sleep(pause_s)
         while True:
             frame = await ws.recv()
@@ -88,6 +92,26 @@ class TestSharedBytes:
         shared = len(events) - 1  # END carries the subscriber's own counts: not shared
         assert misses == shared  # executed once per event
         assert hits == 4 * shared
+
+    async def test_graphql_ws_subscribers_share_too(self, ws_url: str) -> None:
+        """graphql-ws subscribers get the very bytes graphql-transport-ws ones get, from the
+        same executions, framed as ``data`` messages."""
+        before = counts()
+        modern, legacy = await asyncio.gather(
+            frames(ws_url, RACING % 0, "new"),
+            frames(ws_url, RACING % 0, "old", protocol="graphql-ws"),
+        )
+        assert [f.split('"payload":', 1)[1] for f in legacy] == [
+            f.split('"payload":', 1)[1] for f in modern
+        ]
+        first = json.loads(legacy[0])
+        assert first["type"] == "data" and first["id"] == "old"
+        assert first["payload"]["data"]["replay"]["kind"] == "SNAPSHOT"
+        hits, misses = (a - b for a, b in zip(counts(), before, strict=True))
+        shared = len(modern) - 1  # END is each subscriber's own
+        assert hits + misses == 2 * shared  # every event looked up once per subscriber
+        assert misses <= shared  # and executed at most once for both
+        assert hits >= shared
 
     async def test_each_subscriber_carries_its_own_dropped_count(self, ws_url: str) -> None:
         """A client that stops reading falls behind (its server-side buffer is small) and may
